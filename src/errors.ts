@@ -1,0 +1,162 @@
+/**
+ * Domain errors. Services throw these; they know nothing of HTTP. The one place that turns
+ * them into responses is src/http/problem.ts (code → status, localised text).
+ */
+
+export type ProblemCode =
+  | 'VALIDATION_ERROR'
+  | 'UNAUTHORIZED'
+  | 'HOST_NOT_ALLOWED'
+  | 'ORIGIN_NOT_ALLOWED'
+  | 'NOT_FOUND'
+  | 'PROFILE_NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'NOT_ACCEPTABLE'
+  | 'ACTIVE_PROFILE_REQUIRED'
+  | 'ALTERNATE_NOT_FOUND'
+  | 'DUPLICATE_PROFILE_NAME'
+  | 'PRECONDITION_FAILED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'SAFE_STORAGE_UNAVAILABLE'
+  | 'RATE_LIMITED'
+  | 'VAULT_READ_ERROR'
+  | 'VAULT_WRITE_ERROR'
+  | 'INTERNAL_ERROR';
+
+/** A field-level complaint: `pointer` is a JSON pointer into the request (`/body/profile/name`). */
+export interface FieldError {
+  pointer: string;
+  /** Message key in the i18n catalogue (`field.required`, `rule.endpoint.httpsRequired`, ...). */
+  messageKey: string;
+  params?: Record<string, string | number>;
+  /** English fallback text when the key is not a catalogue key (e.g. a schema message). */
+  fallback?: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly code: ProblemCode;
+  /** Values the localised message may interpolate. Never secrets. */
+  readonly params: Record<string, string | number>;
+
+  constructor(message: string, params: Record<string, string | number> = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.params = params;
+  }
+}
+
+export class ValidationError extends DomainError {
+  readonly code = 'VALIDATION_ERROR' as const;
+  constructor(readonly fieldErrors: FieldError[]) {
+    super('The request is not valid.');
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = 'PROFILE_NOT_FOUND' as const;
+  constructor(profileId: string) {
+    super('Profile not found.', { profileId });
+  }
+}
+
+export type ConflictCode = 'ACTIVE_PROFILE_REQUIRED' | 'ALTERNATE_NOT_FOUND' | 'DUPLICATE_PROFILE_NAME';
+
+export class ConflictError extends DomainError {
+  constructor(readonly code: ConflictCode, params: Record<string, string | number> = {}, readonly fieldErrors: FieldError[] = []) {
+    super(`Conflict: ${code}`, params);
+  }
+}
+
+export class PreconditionFailedError extends DomainError {
+  readonly code = 'PRECONDITION_FAILED' as const;
+  constructor() {
+    super('The profile changed since it was read.');
+  }
+}
+
+/** Safe storage (the vault key) is unavailable; `reason` is a short machine word, never a path. */
+export class VaultLockedError extends DomainError {
+  readonly code = 'SAFE_STORAGE_UNAVAILABLE' as const;
+  constructor(readonly reason: string) {
+    super(`Safe storage is unavailable (${reason}).`, { reason });
+  }
+}
+
+export class VaultReadError extends DomainError {
+  readonly code = 'VAULT_READ_ERROR' as const;
+  constructor(readonly reason: string) {
+    super(`The profile store cannot be read (${reason}).`, { reason });
+  }
+}
+
+export class VaultWriteError extends DomainError {
+  readonly code = 'VAULT_WRITE_ERROR' as const;
+  constructor(readonly step: string, options?: { cause?: unknown }) {
+    super(`The profile store could not be written (${step}).`, { step });
+    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
+  }
+}
+
+export class RateLimitedError extends DomainError {
+  readonly code = 'RATE_LIMITED' as const;
+  constructor(readonly retryAfterSeconds: number) {
+    super('Too many requests.', { retryAfterSeconds });
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  readonly code = 'UNAUTHORIZED' as const;
+  constructor() {
+    super('A valid bearer token is required.');
+  }
+}
+
+export class HostNotAllowedError extends DomainError {
+  readonly code = 'HOST_NOT_ALLOWED' as const;
+  constructor() {
+    super('The Host header does not name this service.');
+  }
+}
+
+export class OriginNotAllowedError extends DomainError {
+  readonly code = 'ORIGIN_NOT_ALLOWED' as const;
+  constructor() {
+    super('Requests from this origin are not allowed.');
+  }
+}
+
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly code = 'UNSUPPORTED_MEDIA_TYPE' as const;
+  constructor() {
+    super('Request bodies must be application/json.');
+  }
+}
+
+export class PayloadTooLargeError extends DomainError {
+  readonly code = 'PAYLOAD_TOO_LARGE' as const;
+  constructor(limitBytes: number) {
+    super('The request body is too large.', { limitBytes });
+  }
+}
+
+export class RouteNotFoundError extends DomainError {
+  readonly code = 'NOT_FOUND' as const;
+  constructor() {
+    super('No such resource.');
+  }
+}
+
+export class MethodNotAllowedError extends DomainError {
+  readonly code = 'METHOD_NOT_ALLOWED' as const;
+  constructor(readonly allow: string[]) {
+    super('Method not allowed.', { allow: allow.join(', ') });
+  }
+}
+
+export class NotAcceptableError extends DomainError {
+  readonly code = 'NOT_ACCEPTABLE' as const;
+  constructor() {
+    super('This service answers in JSON only.');
+  }
+}
