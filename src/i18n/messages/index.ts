@@ -1,0 +1,4 @@
+import type { Catalogue } from '../types.js';
+
+// Each area's catalogue is added here as it lands.
+export const catalogues: Catalogue[] = [];
