@@ -163,3 +163,10 @@ export class NotAcceptableError extends DomainError {
     super('This service answers in JSON only.');
   }
 }
+
+export class InternalError extends DomainError {
+  readonly code = 'INTERNAL_ERROR' as const;
+  constructor() {
+    super('Something unexpected went wrong.');
+  }
+}

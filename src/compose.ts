@@ -1,0 +1,141 @@
+/**
+ * Wires the service's parts together over one data dir. main.ts calls it with the parsed
+ * config; tests call it with a temp dir and port 0. Nothing here reads argv or the environment.
+ */
+import { promises as fs, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { createApp, type AppDeps } from './app.js';
+import { DiagnosticsRecorder } from './diagnostics/recorder.js';
+import { DiscoveryService, type DiscoveryConfig } from './discovery/service.js';
+import { findSpecPath, loadContract } from './http/contract.js';
+import { loadDocsPage } from './http/docs-page.js';
+import type { RateLimitRule } from './http/rate-limit.js';
+import { createLogger } from './logging/logger.js';
+import { ProfileService } from './profiles/service.js';
+import { PromptTestService, type PromptTestDeps } from './prompt-test/service.js';
+import { readOrCreateToken } from './token-file.js';
+import { acquireDataDirLock } from './vault/data-dir-lock.js';
+import { SafeStorage } from './vault/safe-storage.js';
+import { ProfileVault } from './vault/store.js';
+import type { FsLayer } from './vault/fs-layer.js';
+
+export interface ComposeOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  apiToken?: string | null;
+  allowedOrigins?: string[];
+  extraAllowedHosts?: string[];
+  logger?: Logger;
+  logLevel?: string;
+  discovery?: Partial<DiscoveryConfig>;
+  promptTest?: PromptTestDeps;
+  rateLimits?: { test: RateLimitRule; discover: RateLimitRule };
+  /** Test seam for fault injection in the durable write path. */
+  fs?: FsLayer;
+}
+
+export interface RunningService {
+  url: string;
+  port: number;
+  token: string;
+  paths: { dataDir: string; vaultFile: string; keyFile: string; tokenFile: string | null; diagnosticsDir: string };
+  server: Server;
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+export function packageRoot(): string {
+  return path.dirname(path.dirname(findSpecPath()));
+}
+
+export async function startService(options: ComposeOptions): Promise<RunningService> {
+  await fs.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  const lock = await acquireDataDirLock(options.dataDir);
+  try {
+    const root = packageRoot();
+    const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+    const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info' });
+    const vaultFile = path.join(options.dataDir, 'profiles.json');
+    const keyFile = path.join(options.dataDir, 'vault.key');
+    const diagnosticsDir = path.join(options.dataDir, 'diagnostics');
+
+    const vault = await ProfileVault.open({ dataDir: options.dataDir, ...(options.fs ? { fs: options.fs } : {}) });
+    const safeStorage = new SafeStorage({ keyFile });
+    const health = vault.health();
+    // An unreadable vault may hold ciphertext: never create a key over it.
+    const hasCiphertext = health.status !== 'ok' || vault.snapshot().keyCheck !== null || vault.snapshot().profiles.some((p) => p.apiKey !== null);
+    await safeStorage.initialize(hasCiphertext);
+
+    const tokenFile = options.apiToken ? null : path.join(options.dataDir, 'api-token');
+    const token = options.apiToken ?? (await readOrCreateToken(tokenFile as string));
+    const diagnostics = new DiagnosticsRecorder({
+      dir: diagnosticsDir,
+      onError: (error) => logger.warn({ err: { name: (error as Error)?.name, code: (error as NodeJS.ErrnoException)?.code } }, 'diagnostics could not be written'),
+    });
+    const contract = loadContract();
+    const docsHtml = loadDocsPage(path.join(root, 'docs-site'), contract);
+    const discoveryConfig: DiscoveryConfig = {
+      localHosts: options.discovery?.localHosts ?? ['127.0.0.1', 'localhost'],
+      ports: options.discovery?.ports ?? [],
+      ...(options.discovery?.cacheTtlMs !== undefined ? { cacheTtlMs: options.discovery.cacheTtlMs } : {}),
+    };
+
+    let boundPort = options.port;
+    const deps: AppDeps = {
+      profiles: new ProfileService({ vault, safeStorage }),
+      vault,
+      safeStorage,
+      promptTests: new PromptTestService(options.promptTest),
+      discovery: new DiscoveryService(discoveryConfig),
+      diagnostics,
+      logger,
+      contract,
+      docsHtml: () => docsHtml,
+      apiToken: token,
+      port: () => boundPort,
+      allowedOrigins: options.allowedOrigins ?? [],
+      extraAllowedHosts: options.extraAllowedHosts ?? [],
+      ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+      version,
+    };
+    const app = createApp(deps);
+    const server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(options.port, options.host, () => resolve(s));
+      s.once('error', reject);
+    });
+    boundPort = (server.address() as AddressInfo).port;
+    const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+
+    let closing: Promise<void> | null = null;
+    const close = (): Promise<void> => {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        // Writes already acknowledged are on disk (each commit fsyncs before answering); wait for any in flight.
+        await vault.commit((draft) => draft).catch(() => undefined);
+        await diagnostics.close();
+        await lock.release();
+      })();
+      return closing;
+    };
+
+    return {
+      url: `http://${hostForUrl}:${boundPort}`,
+      port: boundPort,
+      token,
+      paths: { dataDir: options.dataDir, vaultFile, keyFile, tokenFile, diagnosticsDir },
+      server,
+      deps,
+      close,
+    };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The one place where errors become HTTP: domain errors map to a status and problem+json with
+ * localised `userMessage`/`remediation` and field `errors[]`. Anything unknown is a generic 500
+ * whose details go only to the log.
+ */
+import type { Response } from 'express';
+import { DomainError, MethodNotAllowedError, RateLimitedError, ValidationError, ConflictError, VaultLockedError, VaultReadError, type FieldError, type ProblemCode } from '../errors.js';
+import { hasMessage, translate, type Locale, type MessageParams } from '../i18n/index.js';
+import { contextOf, metaOf } from './context.js';
+
+export const STATUS_OF: Record<ProblemCode, number> = {
+  VALIDATION_ERROR: 400,
+  UNAUTHORIZED: 401,
+  HOST_NOT_ALLOWED: 403,
+  ORIGIN_NOT_ALLOWED: 403,
+  NOT_FOUND: 404,
+  PROFILE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  NOT_ACCEPTABLE: 406,
+  ACTIVE_PROFILE_REQUIRED: 409,
+  ALTERNATE_NOT_FOUND: 409,
+  DUPLICATE_PROFILE_NAME: 409,
+  PRECONDITION_FAILED: 412,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  SAFE_STORAGE_UNAVAILABLE: 423,
+  RATE_LIMITED: 429,
+  VAULT_READ_ERROR: 500,
+  VAULT_WRITE_ERROR: 500,
+  INTERNAL_ERROR: 500,
+};
+
+const PROVIDER_TYPES = new Set(['llama.cpp', 'ollama', 'azure', 'custom', 'anthropic']);
+
+/** Provider types in messages read as their display names ("Azure OpenAI", not "azure"). */
+function localiseParams(locale: Locale, params: MessageParams = {}): MessageParams {
+  const out: MessageParams = { ...params };
+  const provider = params.provider;
+  if (typeof provider === 'string' && PROVIDER_TYPES.has(provider)) out.provider = translate(locale, `provider.${provider}`);
+  return out;
+}
+
+function fieldName(pointer: string): string {
+  const last = pointer.split('/').filter(Boolean).pop() ?? 'body';
+  return last.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+export function fieldErrorMessage(locale: Locale, error: FieldError): string {
+  const params = localiseParams(locale, { field: fieldName(error.pointer), ...error.params });
+  return translate(locale, error.messageKey, params, error.fallback ?? translate(locale, 'field.invalid', params));
+}
+
+/** Which variant key says the most about this error, e.g. the reason safe storage is locked. */
+function variantKey(error: DomainError): string | null {
+  if (error instanceof VaultLockedError || error instanceof VaultReadError) return `problem.${error.code}.reason.${error.reason}`;
+  return null;
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  code: ProblemCode;
+  userMessage: string;
+  remediation: string;
+  errors?: { pointer: string; message: string }[];
+}
+
+export function problemOf(error: DomainError, locale: Locale, instance: string): ProblemBody {
+  const code = error.code;
+  const params = localiseParams(locale, error.params);
+  const variant = variantKey(error);
+  const remediation = variant && hasMessage(variant) ? translate(locale, variant, params) : translate(locale, `problem.${code}.remediation`, params);
+  const fieldErrors = error instanceof ValidationError || error instanceof ConflictError ? error.fieldErrors : [];
+  const body: ProblemBody = {
+    type: `https://llm-tutor.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+    title: translate(locale, `problem.${code}.title`, params),
+    status: STATUS_OF[code],
+    detail: error.message,
+    instance,
+    code,
+    userMessage: translate(locale, `problem.${code}.userMessage`, params),
+    remediation,
+  };
+  if (fieldErrors.length > 0) body.errors = fieldErrors.slice(0, 100).map((fe) => ({ pointer: fe.pointer, message: fieldErrorMessage(locale, fe) }));
+  return body;
+}
+
+export function sendProblem(res: Response, error: DomainError, instance: string): void {
+  const ctx = contextOf(res);
+  if (error instanceof VaultLockedError) ctx.safeStorageStatus = 'unavailable';
+  ctx.resultCode = error.code;
+  const body = problemOf(error, ctx.locale, instance);
+  if (error instanceof MethodNotAllowedError) res.setHeader('Allow', error.allow.join(', '));
+  if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  if (error.code === 'UNAUTHORIZED') res.setHeader('WWW-Authenticate', 'Bearer realm="llm-profiles"');
+  res.status(body.status).type('application/problem+json').json({ ...body, ...metaOf(ctx) });
+}

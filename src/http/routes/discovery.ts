@@ -1,0 +1,26 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { DiscoveryService } from '../../discovery/service.js';
+import type { ProfileService } from '../../profiles/service.js';
+import { contextOf, sendJson } from '../context.js';
+import type { Payload, RequestBody } from '../types.js';
+
+export interface DiscoveryRouteDeps {
+  profiles: ProfileService;
+  discovery: DiscoveryService;
+  discoverRateLimit: RequestHandler;
+}
+
+export function discoveryRoutes({ profiles, discovery, discoverRateLimit }: DiscoveryRouteDeps): Router {
+  const router = Router();
+  router.post('/api/llm/profiles/discover', discoverRateLimit, async (req: Request, res: Response) => {
+    const { scope } = req.body as RequestBody<'discoverProviders'>;
+    const ctx = contextOf(res);
+    const result = await discovery.discover(scope, profiles.endpoints(), ctx.locale);
+    ctx.meta.strategy = scope.strategy;
+    ctx.meta.findings = result.providers.length;
+    ctx.meta.cached = result.cached;
+    const payload: Payload<'discoverProviders'> = result;
+    sendJson(res, 200, payload);
+  });
+  return router;
+}

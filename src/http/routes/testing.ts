@@ -1,0 +1,85 @@
+import { Router, type Request, type Response } from 'express';
+import type { ProfileService } from '../../profiles/service.js';
+import { addressClassOf } from '../../profiles/endpoint.js';
+import type { PromptTestService, TestOutcome, TestTarget } from '../../prompt-test/service.js';
+import { contextOf, sendJson, type RequestContext } from '../context.js';
+import type { RequestHandler } from 'express';
+import type { RequestBody } from '../types.js';
+
+export interface TestingRouteDeps {
+  profiles: ProfileService;
+  promptTests: PromptTestService;
+  testRateLimit: RequestHandler;
+}
+
+/** Aborts the outbound call when the learner's client goes away before the answer. */
+function abortOnDisconnect(res: Response): AbortSignal {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
+
+function savedAddressClass(endpointUrl: string): TestTarget['savedAddressClass'] {
+  const addressClass = addressClassOf(endpointUrl);
+  return addressClass === 'forbidden' ? 'public' : addressClass;
+}
+
+function recordOutcome(ctx: RequestContext, outcome: TestOutcome): void {
+  ctx.resultCode = outcome.success ? 'TEST_OK' : `TEST_${outcome.errorCode ?? 'FAILED'}`;
+  ctx.meta.promptLength = outcome.promptLength;
+  ctx.meta.latencyMs = outcome.latencyMs;
+  ctx.meta.providerStatus = outcome.providerStatus;
+  ctx.meta.success = outcome.success;
+}
+
+export function testingRoutes({ profiles, promptTests, testRateLimit }: TestingRouteDeps): Router {
+  const router = Router();
+
+  router.post('/api/llm/profiles/test', testRateLimit, async (req: Request, res: Response) => {
+    const body = req.body as RequestBody<'testDraftProfile'>;
+    const ctx = contextOf(res);
+    ctx.providerType = body.profile.providerType;
+    const fields = profiles.checkDraft(body.profile);
+    const outcome = await promptTests.run(
+      {
+        profileId: null,
+        profileName: fields.name,
+        providerType: fields.providerType,
+        endpointUrl: fields.endpointUrl,
+        modelId: fields.modelId,
+        apiKey: body.profile.apiKey ?? null,
+        savedAddressClass: savedAddressClass(fields.endpointUrl),
+      },
+      { prompt: body.promptOverride, timeoutMs: body.timeoutMs, signal: abortOnDisconnect(res), locale: ctx.locale },
+    );
+    recordOutcome(ctx, outcome);
+    sendJson(res, 200, outcome);
+  });
+
+  router.post('/api/llm/profiles/:profileId/test', testRateLimit, async (req: Request, res: Response) => {
+    const body = (req.body ?? {}) as RequestBody<'testProfile'>;
+    const ctx = contextOf(res);
+    ctx.profileId = String(req.params.profileId);
+    const { record, apiKey } = await profiles.resolveForTest(ctx.profileId);
+    const { profile } = record;
+    ctx.providerType = profile.providerType;
+    const outcome = await promptTests.run(
+      {
+        profileId: profile.id,
+        profileName: profile.name,
+        providerType: profile.providerType,
+        endpointUrl: profile.endpointUrl,
+        modelId: profile.modelId,
+        apiKey,
+        savedAddressClass: savedAddressClass(profile.endpointUrl),
+      },
+      { prompt: body.promptOverride, timeoutMs: body.timeoutMs, signal: abortOnDisconnect(res), locale: ctx.locale },
+    );
+    recordOutcome(ctx, outcome);
+    sendJson(res, 200, outcome);
+  });
+
+  return router;
+}

@@ -1,0 +1,88 @@
+/**
+ * The composition root: reads argv and the environment once, starts the service, prints where
+ * things live, and shuts down cleanly on SIGINT/SIGTERM (server closed, writes drained, lock released).
+ */
+import { ConfigError, HELP_TEXT, readConfig } from './config.js';
+import { startService } from './compose.js';
+import { classifyHostname } from './net/address.js';
+import { DataDirLockedError } from './vault/data-dir-lock.js';
+
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = readConfig(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (config.help) {
+    process.stdout.write(`${HELP_TEXT}\n`);
+    return 0;
+  }
+  if (classifyHostname(config.host) !== 'loopback') {
+    process.stderr.write(
+      `\n  WARNING: binding ${config.host}, which is not a loopback address. Other machines may reach this\n` +
+        `  service; it still requires the token and a Host header naming an allowed host.\n\n`,
+    );
+  }
+
+  let service;
+  try {
+    service = await startService({
+      dataDir: config.dataDir,
+      host: config.host,
+      port: config.port,
+      apiToken: config.apiToken,
+      allowedOrigins: config.allowedOrigins,
+      extraAllowedHosts: config.extraAllowedHosts,
+      logLevel: config.logLevel,
+      discovery: config.discovery,
+    });
+  } catch (error) {
+    if (error instanceof DataDirLockedError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      process.stderr.write(`Port ${config.port} on ${config.host} is already in use. Stop the other program or start with --port <n> (0 picks a free port).\n`);
+      return 1;
+    }
+    throw error;
+  }
+
+  const { paths } = service;
+  process.stdout.write(
+    [
+      `LLM Profiles API listening on ${service.url}`,
+      `  data:        ${paths.dataDir}`,
+      `  profiles:    ${paths.vaultFile}`,
+      `  vault key:   ${paths.keyFile}`,
+      `  api token:   ${paths.tokenFile ?? 'from LLM_PROFILES_API_TOKEN'}`,
+      `  diagnostics: ${paths.diagnosticsDir}`,
+      `  docs:        ${service.url}/docs`,
+      '',
+    ].join('\n'),
+  );
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      process.stdout.write(`Received ${signal}; finishing requests in flight and releasing the data folder.\n`);
+      void service.close().then(resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`The service could not start: ${(error as Error)?.message ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,41 @@
+import type { components } from '../../generated/llm-profiles.js';
+import { translate, type Locale } from '../i18n/index.js';
+import { hostLabel, localityOf } from './endpoint.js';
+import type { ProfileRecord } from './service.js';
+
+type Profile = components['schemas']['Profile'];
+
+/** The public shape of a profile: no key material, plus locality and screen-reader text. */
+export function toProfileView({ profile, isActive }: ProfileRecord, locale: Locale): Profile {
+  const locality = localityOf(profile.endpointUrl);
+  const provider = translate(locale, `provider.${profile.providerType}`);
+  const hasApiKey = profile.apiKey !== null;
+  return {
+    id: profile.id,
+    name: profile.name,
+    providerType: profile.providerType,
+    endpointUrl: profile.endpointUrl,
+    modelId: profile.modelId,
+    isActive,
+    consentTimestamp: profile.consentTimestamp,
+    createdAt: profile.createdAt,
+    modifiedAt: profile.modifiedAt,
+    hasApiKey,
+    locality,
+    accessibility: {
+      label: translate(locale, 'a11y.label', {
+        name: profile.name,
+        status: translate(locale, isActive ? 'a11y.status.active' : 'a11y.status.inactive'),
+        locality: translate(locale, `locality.${locality}`),
+      }),
+      description: translate(locale, 'a11y.description', {
+        provider,
+        host: hostLabel(profile.endpointUrl),
+        keyState: translate(locale, hasApiKey ? 'a11y.key.saved' : 'a11y.key.none'),
+        consentState: profile.consentTimestamp
+          ? translate(locale, 'a11y.consent.given', { date: profile.consentTimestamp.slice(0, 10) })
+          : translate(locale, 'a11y.consent.notNeeded'),
+      }),
+    },
+  };
+}
