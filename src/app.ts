@@ -14,7 +14,7 @@ import type { SafeStorage } from './vault/safe-storage.js';
 import { reduceError } from './logging/logger.js';
 import { contextOf, elapsedMs, requestContext } from './http/context.js';
 import { contractValidator, translateFrameworkError, type ContractDocument } from './http/contract.js';
-import { bearerAuth, hostGuard, jsonBodiesOnly, originGuard, securityHeaders } from './http/guards.js';
+import { bearerAuth, hostGuard, jsonAcceptedOnly, jsonBodiesOnly, originGuard, securityHeaders } from './http/guards.js';
 import { sendProblem } from './http/problem.js';
 import { perTokenRateLimit, type RateLimitRule } from './http/rate-limit.js';
 import { discoveryRoutes } from './http/routes/discovery.js';
@@ -54,6 +54,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   let lastSafeStorageStatus: 'available' | 'unavailable' = 'available';
   const rateLimits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
+  const bodyLimitBytes = deps.bodyLimitBytes ?? 64 * 1024;
 
   app.use(requestContext(() => lastSafeStorageStatus));
   app.use((req: ValidatedRequest, res: Response, next: NextFunction) => {
@@ -88,8 +89,9 @@ export function createApp(deps: AppDeps): express.Express {
     contextOf(res).safeStorageStatus = state.status;
     next();
   });
+  app.use(jsonAcceptedOnly);
   app.use(jsonBodiesOnly);
-  app.use(express.json({ limit: deps.bodyLimitBytes ?? 64 * 1024, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(express.json({ limit: bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(contractValidator(deps.contract));
   app.use(profileRoutes({ profiles: deps.profiles, diagnostics: deps.diagnostics }));
   app.use(testingRoutes({ profiles: deps.profiles, promptTests: deps.promptTests, testRateLimit: perTokenRateLimit(rateLimits.test) }));
@@ -101,7 +103,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use((raw: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(raw);
-    const error = translateFrameworkError(raw);
+    const error = translateFrameworkError(raw, bodyLimitBytes);
     const instance = req.path;
     if (error instanceof DomainError) {
       if (error instanceof VaultReadError || error.code === 'VAULT_WRITE_ERROR') {

@@ -139,7 +139,7 @@ export class UnsupportedMediaTypeError extends DomainError {
 export class PayloadTooLargeError extends DomainError {
   readonly code = 'PAYLOAD_TOO_LARGE' as const;
   constructor(limitBytes: number) {
-    super('The request body is too large.', { limitBytes });
+    super('The request body is too large.', { limitKb: Math.max(1, Math.round(limitBytes / 1024)) });
   }
 }
 

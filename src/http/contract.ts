@@ -118,10 +118,10 @@ function fieldErrorOf(issue: ValidatorIssue): FieldError {
 }
 
 /** Maps validator and body-parser errors to domain errors; anything else passes through untouched. */
-export function translateFrameworkError(error: unknown): unknown {
+export function translateFrameworkError(error: unknown, bodyLimitBytes: number): unknown {
   if (error instanceof DomainError || typeof error !== 'object' || error === null) return error;
   const candidate = error as ValidatorError;
-  if (candidate.type === 'entity.too.large') return new PayloadTooLargeError(candidate.limit ?? 0);
+  if (candidate.type === 'entity.too.large') return new PayloadTooLargeError(candidate.limit ?? bodyLimitBytes);
   if (candidate.type === 'entity.parse.failed') {
     return new ValidationError([{ pointer: '/body', messageKey: 'field.malformedJson' }]);
   }
@@ -138,7 +138,7 @@ export function translateFrameworkError(error: unknown): unknown {
     case 406:
       return new NotAcceptableError();
     case 413:
-      return new PayloadTooLargeError(0);
+      return new PayloadTooLargeError(bodyLimitBytes);
     case 415:
       return new UnsupportedMediaTypeError();
     default:

@@ -4,7 +4,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { HostNotAllowedError, OriginNotAllowedError, UnauthorizedError, UnsupportedMediaTypeError } from '../errors.js';
+import { HostNotAllowedError, NotAcceptableError, OriginNotAllowedError, UnauthorizedError, UnsupportedMediaTypeError } from '../errors.js';
 
 const LOOPBACK_HOSTNAMES = ['localhost', '127.0.0.1', '[::1]'];
 
@@ -80,5 +80,11 @@ export function securityHeaders(_req: Request, res: Response, next: NextFunction
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
   res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  next();
+}
+
+/** The API answers JSON (and problem+json) only; a client that accepts neither gets 406. */
+export function jsonAcceptedOnly(req: Request, _res: Response, next: NextFunction): void {
+  if (req.headers.accept !== undefined && !req.accepts(['application/json', 'application/problem+json'])) throw new NotAcceptableError();
   next();
 }

@@ -34,7 +34,7 @@ describe('create, get and list', () => {
     expect(typeof res.body.correlationId).toBe('string');
     expect(res.body.requestId).toBe(res.headers['x-request-id']);
 
-    const got = await server.http.get(res.headers.location).set(server.auth);
+    const got = await server.http.get(res.headers.location as string).set(server.auth);
     expectContract('getProfile', got);
     expect(got.status).toBe(200);
     expect(got.headers.etag).toBe(res.headers.etag);
@@ -88,7 +88,7 @@ describe('update', () => {
   test('renames, and answers a new ETag; If-Match with a stale ETag is 412 and changes nothing', async () => {
     const created = await create(localLlama());
     const id = created.body.profile.id;
-    const etag = created.headers.etag;
+    const etag = created.headers.etag as string;
     const renamed = await server.http.patch(`/api/llm/profiles/${id}`).set(server.auth).set('If-Match', etag).send({ changes: { name: 'Renamed' } });
     expectContract('updateProfile', renamed);
     expect(renamed.status).toBe(200);

@@ -4,14 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import Ajv2020Module from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsImport from 'ajv-formats';
 import { parse } from 'yaml';
 import { findSpecPath } from '../../src/http/contract.js';
 
-// ajv and ajv-formats are CommonJS with a default export.
-const Ajv2020 = (Ajv2020Module as unknown as { default: typeof Ajv2020Module }).default ?? Ajv2020Module;
-const addFormats = (addFormatsModule as unknown as { default: typeof addFormatsModule }).default ?? addFormatsModule;
+// ajv-formats is CommonJS: under ESM its default import is the module object's function itself.
+const addFormats = addFormatsImport as unknown as typeof addFormatsImport.default;
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

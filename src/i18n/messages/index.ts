@@ -1,4 +1,9 @@
 import type { Catalogue } from '../types.js';
+import { problemMessages } from './problems.js';
+import { fieldMessages } from './fields.js';
+import { profileMessages } from './profiles.js';
+import { outcomeMessages } from './outcomes.js';
+import { discoveryMessages } from './discovery.js';
 
 // Each area's catalogue is added here as it lands.
-export const catalogues: Catalogue[] = [];
+export const catalogues: Catalogue[] = [problemMessages, fieldMessages, profileMessages, outcomeMessages, discoveryMessages];

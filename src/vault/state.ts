@@ -1,0 +1,139 @@
+/**
+ * The vault's data model and the checks a state must pass before it is kept in memory or
+ * written. Error messages name the offending field by position, never its value, so a stored
+ * name or key never ends up in a log.
+ */
+
+export type ProviderType = 'llama.cpp' | 'ollama' | 'azure' | 'custom' | 'anthropic';
+
+export const PROVIDER_TYPES: readonly ProviderType[] = ['llama.cpp', 'ollama', 'azure', 'custom', 'anthropic'];
+
+/** An encrypted secret; `iv`, `tag` and `ct` are base64. */
+export interface KeyEnvelope {
+  v: 1;
+  alg: 'AES-256-GCM';
+  kid: string;
+  iv: string;
+  tag: string;
+  ct: string;
+}
+
+export interface StoredProfile {
+  id: string;
+  name: string;
+  providerType: ProviderType;
+  endpointUrl: string;
+  modelId: string | null;
+  consentTimestamp: string | null;
+  createdAt: string;
+  modifiedAt: string;
+  apiKey: KeyEnvelope | null;
+}
+
+export interface VaultData {
+  schemaVersion: 1;
+  activeProfileId: string | null;
+  profiles: StoredProfile[];
+  /** Verifier: a fixed constant encrypted with the key (AAD "key-check"), so a wrong key is caught before use. */
+  keyCheck: KeyEnvelope | null;
+}
+
+export function emptyVaultData(): VaultData {
+  return { schemaVersion: 1, activeProfileId: null, profiles: [], keyCheck: null };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+const VAULT_KEYS = ['schemaVersion', 'activeProfileId', 'profiles', 'keyCheck'];
+const PROFILE_KEYS = ['id', 'name', 'providerType', 'endpointUrl', 'modelId', 'consentTimestamp', 'createdAt', 'modifiedAt', 'apiKey'];
+const ENVELOPE_KEYS = ['v', 'alg', 'kid', 'iv', 'tag', 'ct'];
+
+type Fields = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// Unknown fields are refused rather than dropped: rewriting the file would otherwise lose them.
+function checkKeys(value: Fields, allowed: readonly string[], where: string): void {
+  for (const key of allowed) {
+    if (!(key in value)) throw new Error(`${where}.${key}: missing`);
+  }
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) throw new Error(`${where}: unexpected field "${key.slice(0, 40)}"`);
+  }
+}
+
+function checkString(value: unknown, where: string): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0) throw new Error(`${where}: must be a non-empty string`);
+}
+
+function checkDateTime(value: unknown, where: string): void {
+  if (typeof value !== 'string' || !ISO_DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new Error(`${where}: must be an ISO date-time`);
+  }
+}
+
+function checkEnvelope(value: unknown, where: string): void {
+  if (!isRecord(value)) throw new Error(`${where}: must be an object or null`);
+  checkKeys(value, ENVELOPE_KEYS, where);
+  if (value.v !== 1) throw new Error(`${where}.v: unsupported version`);
+  if (value.alg !== 'AES-256-GCM') throw new Error(`${where}.alg: unsupported algorithm`);
+  for (const key of ['kid', 'iv', 'tag', 'ct']) checkString(value[key], `${where}.${key}`);
+}
+
+function checkProfile(value: unknown, where: string): void {
+  if (!isRecord(value)) throw new Error(`${where}: must be an object`);
+  checkKeys(value, PROFILE_KEYS, where);
+  if (typeof value.id !== 'string' || !UUID.test(value.id)) throw new Error(`${where}.id: must be a uuid`);
+  checkString(value.name, `${where}.name`);
+  if (value.name.trim().length === 0) throw new Error(`${where}.name: must not be blank`);
+  if (!PROVIDER_TYPES.includes(value.providerType as ProviderType)) throw new Error(`${where}.providerType: unknown provider type`);
+  checkString(value.endpointUrl, `${where}.endpointUrl`);
+  if (value.modelId !== null) checkString(value.modelId, `${where}.modelId`);
+  if (value.consentTimestamp !== null) checkDateTime(value.consentTimestamp, `${where}.consentTimestamp`);
+  checkDateTime(value.createdAt, `${where}.createdAt`);
+  checkDateTime(value.modifiedAt, `${where}.modifiedAt`);
+  if (value.apiKey !== null) checkEnvelope(value.apiKey, `${where}.apiKey`);
+}
+
+function nameKey(name: string): string {
+  return name.trim().toLocaleLowerCase('en');
+}
+
+/** Throws an Error with a short reason when `data` is not a well-formed, consistent vault state. */
+export function checkInvariants(data: VaultData): void {
+  const raw: unknown = data;
+  if (!isRecord(raw)) throw new Error('vault: must be an object');
+  checkKeys(raw, VAULT_KEYS, 'vault');
+  if (raw.schemaVersion !== 1) throw new Error('vault.schemaVersion: unsupported version');
+  if (!Array.isArray(raw.profiles)) throw new Error('vault.profiles: must be an array');
+  if (raw.keyCheck !== null) checkEnvelope(raw.keyCheck, 'vault.keyCheck');
+  if (raw.activeProfileId !== null && typeof raw.activeProfileId !== 'string') {
+    throw new Error('vault.activeProfileId: must be a string or null');
+  }
+
+  const ids = new Set<string>();
+  const names = new Set<string>();
+  raw.profiles.forEach((profile: unknown, index: number) => {
+    const where = `vault.profiles[${index}]`;
+    checkProfile(profile, where);
+    const { id, name } = profile as StoredProfile;
+    if (ids.has(id)) throw new Error(`${where}.id: duplicate id`);
+    if (names.has(nameKey(name))) throw new Error(`${where}.name: duplicate name`);
+    ids.add(id);
+    names.add(nameKey(name));
+  });
+
+  if (ids.size === 0 && raw.activeProfileId !== null) throw new Error('vault.activeProfileId: must be null when there are no profiles');
+  if (ids.size > 0 && (raw.activeProfileId === null || !ids.has(raw.activeProfileId))) {
+    throw new Error('vault.activeProfileId: must name an existing profile');
+  }
+}
+
+/** Parses + checks shape and invariants; throws an Error describing the first problem. */
+export function parseVaultData(raw: unknown): VaultData {
+  checkInvariants(raw as VaultData);
+  return raw as VaultData;
+}
