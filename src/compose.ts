@@ -3,7 +3,7 @@
  * config; tests call it with a temp dir and port 0. Nothing here reads argv or the environment.
  */
 import { promises as fs, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -103,9 +103,11 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
       version,
     };
     const app = createApp(deps);
-    const server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(options.port, options.host, () => resolve(s));
-      s.once('error', reject);
+    // The Host guard answers a missing Host itself (403 problem+json), so Node must not pre-empt it.
+    const server = createServer({ requireHostHeader: false }, app);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => resolve());
     });
     boundPort = (server.address() as AddressInfo).port;
     const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;

@@ -46,7 +46,7 @@ export function contractValidator(contract: ContractDocument) {
     validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false, removeAdditional: false },
     validateResponses: { removeAdditional: false, coerceTypes: false },
     validateSecurity: false,
-    validateFormats: 'full',
+    validateFormats: true,
     ignoreUndocumented: false,
   });
 }
@@ -117,6 +117,8 @@ function fieldErrorOf(issue: ValidatorIssue): FieldError {
   return { pointer, messageKey: KEYWORD_KEYS[keyword] ?? 'field.invalid', params, fallback: undefined };
 }
 
+const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
 /** Maps validator and body-parser errors to domain errors; anything else passes through untouched. */
 export function translateFrameworkError(error: unknown, bodyLimitBytes: number): unknown {
   if (error instanceof DomainError || typeof error !== 'object' || error === null) return error;
@@ -134,7 +136,13 @@ export function translateFrameworkError(error: unknown, bodyLimitBytes: number):
     case 404:
       return new RouteNotFoundError();
     case 405:
-      return new MethodNotAllowedError((candidate.headers?.Allow ?? '').split(',').map((m) => m.trim().toUpperCase()).filter(Boolean));
+      return new MethodNotAllowedError(
+        (candidate.headers?.Allow ?? '')
+          .split(',')
+          .map((m) => m.trim().toUpperCase())
+          .filter(Boolean)
+          .sort((a, b) => METHOD_ORDER.indexOf(a) - METHOD_ORDER.indexOf(b)),
+      );
     case 406:
       return new NotAcceptableError();
     case 413:

@@ -12,9 +12,11 @@ export function rawRequest(
   port: number,
   options: { method?: string; path: string; headers?: Record<string, string>; body?: string; omitHost?: boolean },
 ): Promise<RawResponse> {
+  const headers = { ...(options.headers ?? {}) };
+  if (options.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(options.body));
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers ?? {}, setHost: !options.omitHost && !options.headers?.Host },
+      { host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers, setHost: !options.omitHost && !(options.headers && 'Host' in options.headers) },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
