@@ -90,7 +90,8 @@ export function problemOf(error: DomainError, locale: Locale, instance: string):
 
 export function sendProblem(res: Response, error: DomainError, instance: string): void {
   const ctx = contextOf(res);
-  if (error instanceof VaultLockedError) ctx.safeStorageStatus = 'unavailable';
+  // A damaged single secret is not a safe-storage outage; a key-file problem is.
+  if (error instanceof VaultLockedError && error.reason.startsWith('key-')) ctx.safeStorageStatus = 'unavailable';
   ctx.resultCode = error.code;
   const body = problemOf(error, ctx.locale, instance);
   if (error instanceof MethodNotAllowedError) res.setHeader('Allow', error.allow.join(', '));

@@ -99,6 +99,13 @@ export class ProfileService {
     return this.vault.snapshot().profiles.map(({ id, providerType, endpointUrl }) => ({ id, providerType, endpointUrl }));
   }
 
+  /** A draft for the "test before save" button: the same rules as create; nothing is stored. */
+  checkTestDraft(input: ProfileInput): ProfileFields {
+    // Like every profile operation, it answers VAULT_READ_ERROR while the store is unreadable.
+    this.vault.snapshot();
+    return this.checkDraft(input);
+  }
+
   /** Rules for a profile that is not saved (create and the draft test). */
   checkDraft(input: ProfileInput, base = '/body/profile'): ProfileFields {
     const fields: ProfileFields = {

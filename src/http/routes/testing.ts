@@ -41,7 +41,7 @@ export function testingRoutes({ profiles, promptTests, testRateLimit }: TestingR
     const body = req.body as RequestBody<'testDraftProfile'>;
     const ctx = contextOf(res);
     ctx.providerType = body.profile.providerType;
-    const fields = profiles.checkDraft(body.profile);
+    const fields = profiles.checkTestDraft(body.profile);
     const outcome = await promptTests.run(
       {
         profileId: null,

@@ -72,6 +72,7 @@ export const problemMessages: Catalogue = {
     'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-owner': 'The vault key file in the data folder belongs to another user. Make your own user its owner, then try again.',
     'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-malformed': 'The vault key file in the data folder is damaged. Restore it from a backup, then try again.',
     'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-mismatch': 'The vault key file in the data folder does not match your saved profiles. Put back the key they were saved with, then try again.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.secret-unreadable': "This profile's saved API key could not be unlocked; it may have been damaged. Enter the key again in the profile's settings.",
 
     'problem.RATE_LIMITED.title': 'Too many attempts',
     'problem.RATE_LIMITED.userMessage': 'Too many tests or scans were started in a short time.',
@@ -163,6 +164,7 @@ export const problemMessages: Catalogue = {
     'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-owner': 'El archivo de clave de la bóveda en la carpeta de datos pertenece a otro usuario. Haz que tu usuario sea su propietario e inténtalo de nuevo.',
     'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-malformed': 'El archivo de clave de la bóveda en la carpeta de datos está dañado. Restáuralo desde una copia de seguridad e inténtalo de nuevo.',
     'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-mismatch': 'El archivo de clave de la bóveda no corresponde a tus perfiles guardados. Vuelve a poner la clave con la que se guardaron e inténtalo de nuevo.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.secret-unreadable': 'No se pudo desbloquear la clave de API guardada de este perfil; puede estar dañada. Vuelve a escribir la clave en la configuración del perfil.',
 
     'problem.RATE_LIMITED.title': 'Demasiados intentos',
     'problem.RATE_LIMITED.userMessage': 'Se iniciaron demasiadas pruebas o búsquedas en poco tiempo.',
