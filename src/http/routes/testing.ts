@@ -4,11 +4,14 @@ import { addressClassOf } from '../../profiles/endpoint.js';
 import type { PromptTestService, TestOutcome, TestTarget } from '../../prompt-test/service.js';
 import { contextOf, sendJson, type RequestContext } from '../context.js';
 import type { RequestHandler } from 'express';
+import type { DiagnosticsRecorder } from '../../diagnostics/recorder.js';
+import { hostLabel } from '../../profiles/endpoint.js';
 import type { RequestBody } from '../types.js';
 
 export interface TestingRouteDeps {
   profiles: ProfileService;
   promptTests: PromptTestService;
+  diagnostics: DiagnosticsRecorder;
   testRateLimit: RequestHandler;
 }
 
@@ -26,7 +29,22 @@ function savedAddressClass(endpointUrl: string): TestTarget['savedAddressClass']
   return addressClass === 'forbidden' ? 'public' : addressClass;
 }
 
-function recordOutcome(ctx: RequestContext, outcome: TestOutcome): void {
+/** One line for the request (written when it finishes) and one for the outbound exchange. */
+function recordOutcome(ctx: RequestContext, outcome: TestOutcome, endpointUrl: string, diagnostics: DiagnosticsRecorder): void {
+  diagnostics.record({
+    timestamp: new Date().toISOString(),
+    kind: 'outbound',
+    operationId: ctx.operationId,
+    requestId: ctx.requestId,
+    correlationId: ctx.correlationId,
+    resultCode: outcome.errorCode ?? 'OK',
+    httpStatus: outcome.providerStatus,
+    durationMs: outcome.latencyMs,
+    safeStorageStatus: ctx.safeStorageStatus,
+    profileId: outcome.profileId,
+    providerType: outcome.providerType,
+    meta: { host: hostLabel(endpointUrl), promptLength: outcome.promptLength, retryable: outcome.retryable },
+  });
   ctx.resultCode = outcome.success ? 'TEST_OK' : `TEST_${outcome.errorCode ?? 'FAILED'}`;
   ctx.meta.promptLength = outcome.promptLength;
   ctx.meta.latencyMs = outcome.latencyMs;
@@ -34,12 +52,13 @@ function recordOutcome(ctx: RequestContext, outcome: TestOutcome): void {
   ctx.meta.success = outcome.success;
 }
 
-export function testingRoutes({ profiles, promptTests, testRateLimit }: TestingRouteDeps): Router {
+export function testingRoutes({ profiles, promptTests, diagnostics, testRateLimit }: TestingRouteDeps): Router {
   const router = Router();
 
   router.post('/api/llm/profiles/test', testRateLimit, async (req: Request, res: Response) => {
     const body = req.body as RequestBody<'testDraftProfile'>;
     const ctx = contextOf(res);
+    ctx.operationId = 'testDraftProfile';
     ctx.providerType = body.profile.providerType;
     const fields = profiles.checkTestDraft(body.profile);
     const outcome = await promptTests.run(
@@ -54,13 +73,14 @@ export function testingRoutes({ profiles, promptTests, testRateLimit }: TestingR
       },
       { prompt: body.promptOverride, timeoutMs: body.timeoutMs, signal: abortOnDisconnect(res), locale: ctx.locale },
     );
-    recordOutcome(ctx, outcome);
+    recordOutcome(ctx, outcome, fields.endpointUrl, diagnostics);
     sendJson(res, 200, outcome);
   });
 
   router.post('/api/llm/profiles/:profileId/test', testRateLimit, async (req: Request, res: Response) => {
     const body = (req.body ?? {}) as RequestBody<'testProfile'>;
     const ctx = contextOf(res);
+    ctx.operationId = 'testProfile';
     ctx.profileId = String(req.params.profileId);
     const { record, apiKey } = await profiles.resolveForTest(ctx.profileId);
     const { profile } = record;
@@ -77,7 +97,7 @@ export function testingRoutes({ profiles, promptTests, testRateLimit }: TestingR
       },
       { prompt: body.promptOverride, timeoutMs: body.timeoutMs, signal: abortOnDisconnect(res), locale: ctx.locale },
     );
-    recordOutcome(ctx, outcome);
+    recordOutcome(ctx, outcome, profile.endpointUrl, diagnostics);
     sendJson(res, 200, outcome);
   });
 

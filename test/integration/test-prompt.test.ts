@@ -1,0 +1,168 @@
+/**
+ * Test prompts over HTTP: the saved-profile test and the draft test against provider
+ * emulators, with the key decrypted only for the call and nothing secret in any output.
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import type { LookupFunction } from 'node:net';
+import path from 'node:path';
+import { startEmulator, type Emulator } from '../support/emulators/providers/index.js';
+import { expectContract } from '../support/contract.js';
+import { CONSENT } from '../support/builders.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const CANARY_KEY = 'sk-http-canary-41d7-KEY-never-leaks';
+const CANARY_PROMPT = 'HTTP-CANARY-PROMPT-93ab: say ready';
+
+/** Resolves one name to the cloud metadata address; everything else as usual (loopback here). */
+const metadataLookup: LookupFunction = (hostname, options, callback) => {
+  const all = typeof options === 'object' && options !== null && (options as { all?: boolean }).all;
+  const address = hostname === 'metadata.tutor.test' ? '169.254.169.254' : '127.0.0.1';
+  if (all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address, family: 4 }]);
+  else callback(null, address, 4);
+};
+
+let server: TestServer;
+const emulators: Emulator<never>[] = [];
+const seen: string[] = [];
+
+async function emulator<K extends Parameters<typeof startEmulator>[0]>(kind: K, options: Parameters<typeof startEmulator<K>>[1] = {}) {
+  const started = await startEmulator(kind, options);
+  emulators.push(started as unknown as Emulator<never>);
+  return started;
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ promptTest: { lookup: metadataLookup }, rateLimits: { test: { limit: 1000, windowMs: 60_000 }, discover: { limit: 10, windowMs: 60_000 } } });
+});
+
+afterAll(async () => {
+  const violations = emulators.flatMap((e) => e.violations);
+  await Promise.all(emulators.map((e) => e.close()));
+  await server.close();
+  expect(violations).toEqual([]);
+});
+
+async function createProfile(profile: Record<string, unknown>): Promise<string> {
+  const res = await server.http.post('/api/llm/profiles').set(server.auth).send({ profile });
+  seen.push(res.text);
+  expect(res.status).toBe(201);
+  return res.body.profile.id as string;
+}
+
+async function testSaved(id: string, body: object = {}) {
+  const res = await server.http.post(`/api/llm/profiles/${id}/test`).set(server.auth).send({ promptOverride: CANARY_PROMPT, timeoutMs: 5000, ...body });
+  seen.push(res.text, JSON.stringify(res.headers));
+  expectContract('testProfile', res);
+  return res;
+}
+
+const providers = [
+  ['llama.cpp', 'llama.cpp', (url: string) => ({ endpointUrl: url, apiKey: CANARY_KEY })],
+  ['ollama', 'ollama', (url: string) => ({ endpointUrl: url, modelId: 'llama3.2:latest' })],
+  ['azure', 'azure', (url: string) => ({ endpointUrl: url, modelId: 'gpt4o', apiKey: CANARY_KEY })],
+  ['custom', 'openai', (url: string) => ({ endpointUrl: `${url}/v1`, modelId: 'gpt-4o-mini', apiKey: CANARY_KEY })],
+  ['anthropic', 'anthropic', (url: string) => ({ endpointUrl: url, modelId: 'claude-3-5-haiku-latest', apiKey: CANARY_KEY })],
+] as const;
+
+describe.each(providers)('a saved %s profile', (providerType, kind, fields) => {
+  test('answers a success outcome; the emulator got the key and the prompt; the draft test gives the same outcome and stores nothing', async () => {
+    const apiKey = providerType === 'ollama' ? null : CANARY_KEY;
+    const emu = await emulator(kind, { apiKey, scenario: { name: 'success', reply: 'Ready.' } as never });
+    const profile = { name: `Emulated ${providerType}`, providerType, ...fields(emu.url) };
+    const id = await createProfile(profile);
+
+    const res = await testSaved(id);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ profileId: id, providerType, success: true, errorCode: null, responsePreview: 'Ready.', promptLength: CANARY_PROMPT.length });
+    expect(res.body.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(emu.requests.length).toBeGreaterThan(0);
+    expect(JSON.stringify(emu.requests.at(-1)?.body)).toContain(CANARY_PROMPT);
+
+    const before = createHash('sha256').update(await readFile(server.service.paths.vaultFile)).digest('hex');
+    const draft = await server.http.post('/api/llm/profiles/test').set(server.auth).send({ profile: { ...profile, name: `Draft ${providerType}` }, promptOverride: CANARY_PROMPT, timeoutMs: 5000 });
+    seen.push(draft.text);
+    expectContract('testDraftProfile', draft);
+    const pick = (b: Record<string, unknown>) => ({ success: b.success, errorCode: b.errorCode, modelName: b.modelName, responsePreview: b.responsePreview, providerStatus: b.providerStatus, retryable: b.retryable });
+    expect(pick(draft.body)).toEqual(pick(res.body));
+    expect(draft.body.profileId).toBeNull();
+    expect(createHash('sha256').update(await readFile(server.service.paths.vaultFile)).digest('hex')).toBe(before);
+  });
+});
+
+test('provider failures come back as 200 outcomes with the right code and retry hint', async () => {
+  const azure = await emulator('azure', { apiKey: CANARY_KEY });
+  const id = await createProfile({ name: 'Azure typo', providerType: 'azure', endpointUrl: azure.url, modelId: 'gpt-4o', apiKey: CANARY_KEY });
+  const missing = await testSaved(id);
+  expect(missing.body).toMatchObject({ success: false, errorCode: 'MODEL_NOT_FOUND', retryable: false, providerStatus: 404 });
+  expect(missing.body.userMessage).toContain('gpt-4o');
+
+  azure.setScenario({ name: 'rate-limited', retryAfterSeconds: 7 });
+  const limited = await testSaved(id);
+  expect(limited.body).toMatchObject({ errorCode: 'RATE_LIMITED', retryable: true, retryAfterMs: 7000 });
+
+  const llama = await emulator('llama.cpp', { scenario: { name: 'loading' } });
+  const loading = await testSaved(await createProfile({ name: 'Loading llama', providerType: 'llama.cpp', endpointUrl: llama.url }));
+  expect(loading.body).toMatchObject({ errorCode: 'MODEL_LOADING', retryable: true, providerStatus: 503 });
+
+  const silent = await emulator('silent');
+  const started = Date.now();
+  const timeout = await testSaved(await createProfile({ name: 'Silent server', providerType: 'llama.cpp', endpointUrl: silent.url }), { timeoutMs: 1000 });
+  expect(timeout.body).toMatchObject({ errorCode: 'TIMEOUT', retryable: true });
+  expect(Date.now() - started).toBeLessThan(1300);
+});
+
+test('a redirect is refused: the target receives nothing and the key goes nowhere else', async () => {
+  const target = await emulator('openai', { apiKey: CANARY_KEY });
+  const redirecting = await emulator('openai', { apiKey: CANARY_KEY, scenario: { name: 'redirect', location: `${target.url}/v1/chat/completions` } });
+  const res = await testSaved(await createProfile({ name: 'Redirecting', providerType: 'custom', endpointUrl: `${redirecting.url}/v1`, modelId: 'm', apiKey: CANARY_KEY }));
+  expect(res.body).toMatchObject({ success: false, errorCode: 'REDIRECT_REFUSED', retryable: false });
+  expect(target.requests).toHaveLength(0);
+});
+
+test('a name that resolves to the metadata address is refused at connect time; loopback still works', async () => {
+  const id = await createProfile({
+    name: 'Sneaky name',
+    providerType: 'custom',
+    endpointUrl: 'https://metadata.tutor.test/v1',
+    modelId: 'm',
+    apiKey: CANARY_KEY,
+    consentTimestamp: CONSENT,
+  });
+  const res = await testSaved(id);
+  expect(res.body).toMatchObject({ success: false, errorCode: 'ADDRESS_NOT_ALLOWED', retryable: false });
+  const llama = await emulator('llama.cpp');
+  const ok = await testSaved(await createProfile({ name: 'Still fine', providerType: 'llama.cpp', endpointUrl: llama.url }));
+  expect(ok.body.success).toBe(true);
+});
+
+test('a client that disconnects aborts the outbound call', async () => {
+  const silent = await emulator('silent');
+  const id = await createProfile({ name: 'Abandoned', providerType: 'llama.cpp', endpointUrl: silent.url });
+  const controller = new AbortController();
+  const pending = fetch(`${server.url}/api/llm/profiles/${id}/test`, {
+    method: 'POST',
+    headers: { ...server.auth, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ timeoutMs: 60_000 }),
+    signal: controller.signal,
+  }).catch((error: Error) => error);
+  const deadline = Date.now() + 3000;
+  while (silent.connections() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  expect(silent.connections()).toBe(1);
+  controller.abort();
+  await pending;
+  const closeDeadline = Date.now() + 3000;
+  while ((silent as unknown as { openConnections(): number }).openConnections() > 0 && Date.now() < closeDeadline) await new Promise((r) => setTimeout(r, 20));
+  expect((silent as unknown as { openConnections(): number }).openConnections()).toBe(0);
+});
+
+test('the canary key and prompt appear in no response, diagnostics line or log line', async () => {
+  await server.service.deps.diagnostics.flush();
+  const dir = server.service.paths.diagnosticsDir;
+  const diagnostics = (await Promise.all((await readdir(dir)).map((f) => readFile(path.join(dir, f), 'utf8')))).join('\n');
+  expect(diagnostics).toContain('"kind":"outbound"');
+  const haystacks = [seen.join('\n'), diagnostics, server.logs.join('\n')];
+  for (const canary of [CANARY_KEY, CANARY_PROMPT, encodeURIComponent(CANARY_PROMPT), Buffer.from(CANARY_KEY).toString('base64')]) {
+    for (const haystack of haystacks) expect(haystack.includes(canary)).toBe(false);
+  }
+});
