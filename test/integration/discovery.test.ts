@@ -1,0 +1,128 @@
+/** Discovery over HTTP: fingerprint emulators on random loopback ports, pointed at by config. */
+import { startFingerprintEmulator, type FingerprintEmulator } from '../support/emulators/fingerprints/index.js';
+import { expectContract } from '../support/contract.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+const emulators: FingerprintEmulator[] = [];
+
+interface Finding {
+  serverKind: string;
+  providerType: string;
+  endpointUrl: string;
+  status: string;
+  existingProfileId: string | null;
+  models: string[];
+}
+
+beforeAll(async () => {
+  for (const kind of ['ollama', 'llama.cpp', 'llama.cpp-loading', 'lmstudio', 'vllm', 'koboldcpp', 'html-everywhere'] as const) {
+    emulators.push(await startFingerprintEmulator(kind));
+  }
+  server = await startTestServer({
+    discovery: { localHosts: ['127.0.0.1', 'localhost'], ports: emulators.map((e) => e.port) },
+    rateLimits: { test: { limit: 30, windowMs: 60_000 }, discover: { limit: 100, windowMs: 60_000 } },
+  });
+});
+
+afterAll(async () => {
+  await server.close();
+  await Promise.all(emulators.map((e) => e.close()));
+});
+
+async function discover(scope: object) {
+  const res = await server.http.post('/api/llm/profiles/discover').set(server.auth).send({ scope: { strategy: 'local', ...scope } });
+  expectContract('discoverProviders', res);
+  expect(res.status).toBe(200);
+  return res.body as { providers: Finding[]; cached: boolean; scannedAt: string };
+}
+
+test('each server is named by what it answers, the unrelated one is not reported, models are listed, duplicates are merged', async () => {
+  const { providers, cached } = await discover({ force: true });
+  expect(cached).toBe(false);
+  const byPort = new Map(providers.map((p) => [Number(new URL(p.endpointUrl).port), p]));
+  const kindOf = (i: number) => byPort.get(emulators[i]?.port as number);
+  expect(kindOf(0)).toMatchObject({ serverKind: 'ollama', providerType: 'ollama', status: 'available' });
+  expect(kindOf(0)?.models.length).toBeGreaterThan(0);
+  expect(kindOf(1)).toMatchObject({ serverKind: 'llama.cpp', providerType: 'llama.cpp', status: 'available' });
+  expect(kindOf(2)).toMatchObject({ serverKind: 'llama.cpp', status: 'loading' });
+  expect(kindOf(3)).toMatchObject({ serverKind: 'lmstudio', providerType: 'custom' });
+  expect(kindOf(4)).toMatchObject({ serverKind: 'vllm', providerType: 'custom' });
+  expect(kindOf(5)).toMatchObject({ serverKind: 'koboldcpp', providerType: 'custom' });
+  expect(kindOf(6)).toBeUndefined();
+  // localhost and 127.0.0.1 were both probed: one finding per server.
+  expect(providers).toHaveLength(6);
+});
+
+test('saved profiles mark findings already-configured or conflict; discovery itself creates nothing', async () => {
+  const ollama = emulators[0] as FingerprintEmulator;
+  const llama = emulators[1] as FingerprintEmulator;
+  const same = await server.http.post('/api/llm/profiles').set(server.auth).send({ profile: { name: 'My Ollama', providerType: 'ollama', endpointUrl: `http://localhost:${ollama.port}/` } });
+  const other = await server.http.post('/api/llm/profiles').set(server.auth).send({ profile: { name: 'Wrong type', providerType: 'custom', endpointUrl: `http://127.0.0.1:${llama.port}/v1` } });
+  expect([same.status, other.status]).toEqual([201, 201]);
+
+  const { providers, cached } = await discover({});
+  expect(cached).toBe(true);
+  const find = (port: number) => providers.find((p) => Number(new URL(p.endpointUrl).port) === port);
+  expect(find(ollama.port)).toMatchObject({ status: 'already-configured', existingProfileId: same.body.profile.id });
+  expect(find(llama.port)).toMatchObject({ status: 'conflict', existingProfileId: other.body.profile.id });
+
+  const without = await discover({ includeExisting: false });
+  expect(without.providers.find((p) => p.status === 'already-configured')).toBeUndefined();
+  const list = await server.http.get('/api/llm/profiles').set(server.auth);
+  expect(list.body.profiles).toHaveLength(2);
+});
+
+test('no request to any emulator carried credentials or an Origin', () => {
+  const headers = emulators.flatMap((e) => e.requests.map((r) => r.headers));
+  expect(headers.length).toBeGreaterThan(0);
+  for (const h of headers) {
+    expect(h.authorization).toBeUndefined();
+    expect(h['api-key']).toBeUndefined();
+    expect(h['x-api-key']).toBeUndefined();
+    expect(h.origin).toBeUndefined();
+  }
+});
+
+test('a remote scan of a link-local address is a 400 with a field error', async () => {
+  const res = await server.http.post('/api/llm/profiles/discover').set(server.auth).send({ scope: { strategy: 'remote', hosts: ['169.254.169.254'] } });
+  expectContract('discoverProviders', res);
+  expect(res.status).toBe(400);
+  expect(res.body.errors[0].pointer).toBe('/body/scope/hosts/0');
+});
+
+test('one deadline: all candidates closed returns at once; a black-holed candidate costs no more than timeoutMs', async () => {
+  const closedPorts: number[] = [];
+  for (let i = 0; i < 8; i += 1) {
+    const probe = await startFingerprintEmulator('ollama');
+    closedPorts.push(probe.port);
+    await probe.close();
+  }
+  const silent = await startFingerprintEmulator('silent');
+  const ollama = await startFingerprintEmulator('ollama');
+  const quiet = await startTestServer({ discovery: { ports: closedPorts } });
+  const holed = await startTestServer({ discovery: { ports: [...closedPorts, silent.port, ollama.port] } });
+  try {
+    const scan = (target: TestServer, timeoutMs: number) => target.http.post('/api/llm/profiles/discover').set(target.auth).send({ scope: { strategy: 'local', timeoutMs, force: true } });
+    await scan(quiet, 500); // warms the route's validators
+    const t0 = performance.now();
+    const closed = await scan(quiet, 3000);
+    const closedMs = performance.now() - t0;
+    expect(closed.status).toBe(200);
+    expect(closed.body.providers).toEqual([]);
+    expect(closedMs).toBeLessThan(150);
+
+    await scan(holed, 500);
+    const t1 = performance.now();
+    const res = await scan(holed, 1000);
+    const holedMs = performance.now() - t1;
+    expect(res.status).toBe(200);
+    expect(holedMs).toBeLessThan(1150);
+    expect(res.body.providers.map((p: Finding) => p.serverKind)).toEqual(['ollama']);
+  } finally {
+    await quiet.close();
+    await holed.close();
+    await silent.close();
+    await ollama.close();
+  }
+});
