@@ -3,6 +3,7 @@
  * outcome error code, with provider-specific variants where they say more, and the notes an
  * outcome may carry. Keys are `outcome.<CODE>[.<providerType>][.<variant>].<field>`; a
  * `.fallback` key stands in when the general text's placeholder has no value.
+ * `{provider}` starts a sentence (`outcome.provider.<type>`: "The server", "Ollama").
  * Placeholders: {provider} {host} {hostname} {model} {seconds} {retryAfterSeconds} {limitKb} {status} {code}.
  */
 import type { Catalogue } from '../types.js';
@@ -10,6 +11,12 @@ import type { Catalogue } from '../types.js';
 export const outcomeMessages: Catalogue = {
   en: {
     'outcome.success.userMessage': 'The model answered.',
+
+    'outcome.provider.llama.cpp': 'The llama.cpp server',
+    'outcome.provider.ollama': 'Ollama',
+    'outcome.provider.azure': 'Azure OpenAI',
+    'outcome.provider.custom': 'The server',
+    'outcome.provider.anthropic': 'Anthropic',
 
     'outcome.TIMEOUT.userMessage': 'The provider did not answer within {seconds} seconds.',
     'outcome.TIMEOUT.remediation': 'Try again, or allow more time: the first answer after a model loads can be slow.',
@@ -48,7 +55,6 @@ export const outcomeMessages: Catalogue = {
     'outcome.MODEL_NOT_FOUND.userMessage': "The server has no model named '{model}'.",
     'outcome.MODEL_NOT_FOUND.remediation': "Check the model name: the server's list of models shows the exact names.",
     'outcome.MODEL_NOT_FOUND.fallback.userMessage': 'The server does not have the model that was asked for.',
-    'outcome.MODEL_NOT_FOUND.fallback.remediation': "Name a model in this profile: the server's list of models shows the exact names.",
     'outcome.MODEL_NOT_FOUND.azure.userMessage': "Azure has no deployment named '{model}' — check the deployment name, not the model name.",
     'outcome.MODEL_NOT_FOUND.azure.remediation': "In the Azure portal, open the resource's deployments and copy the deployment name exactly.",
     'outcome.MODEL_NOT_FOUND.azure.noDeployment.userMessage': 'This Azure profile names no deployment, so there is nothing to test.',
@@ -68,7 +74,7 @@ export const outcomeMessages: Catalogue = {
     'outcome.RATE_LIMITED.remediation': 'Wait about {retryAfterSeconds} seconds, then try again.',
     'outcome.RATE_LIMITED.fallback.remediation': 'Wait a minute, then try again.',
 
-    'outcome.QUOTA_EXHAUSTED.userMessage': 'The {provider} account has run out of credit or reached its spending limit.',
+    'outcome.QUOTA_EXHAUSTED.userMessage': 'The account behind this API key has run out of credit or reached its spending limit.',
     'outcome.QUOTA_EXHAUSTED.remediation': "Add credit or raise the limit in the provider's billing settings, then test again.",
 
     'outcome.PROVIDER_ERROR.userMessage': '{provider} reported a problem and did not answer.',
@@ -86,7 +92,7 @@ export const outcomeMessages: Catalogue = {
     'outcome.PROVIDER_ERROR.azure.contentFilter.userMessage': "Azure's content filter blocked the test prompt.",
     'outcome.PROVIDER_ERROR.azure.contentFilter.remediation': "Try a different prompt, or check the deployment's content filter settings.",
 
-    'outcome.INVALID_RESPONSE.userMessage': 'The server answered, but not the way a {provider} server does.',
+    'outcome.INVALID_RESPONSE.userMessage': 'The server answered, but not in the format this provider type uses.',
     'outcome.INVALID_RESPONSE.remediation': 'Check that the provider type matches the server and that the endpoint address is right.',
     'outcome.INVALID_RESPONSE.tooLarge.userMessage': 'The answer was larger than {limitKb} KB, so it was cut off and not read.',
     'outcome.INVALID_RESPONSE.tooLarge.remediation': 'Check that the endpoint address points at a model server, not a web page or a file.',
@@ -110,6 +116,12 @@ export const outcomeMessages: Catalogue = {
   },
   es: {
     'outcome.success.userMessage': 'El modelo respondió.',
+
+    'outcome.provider.llama.cpp': 'El servidor llama.cpp',
+    'outcome.provider.ollama': 'Ollama',
+    'outcome.provider.azure': 'Azure OpenAI',
+    'outcome.provider.custom': 'El servidor',
+    'outcome.provider.anthropic': 'Anthropic',
 
     'outcome.TIMEOUT.userMessage': 'El proveedor no respondió en {seconds} segundos.',
     'outcome.TIMEOUT.remediation': 'Vuelve a intentarlo o da más tiempo: la primera respuesta tras cargar un modelo puede tardar.',
@@ -148,7 +160,6 @@ export const outcomeMessages: Catalogue = {
     'outcome.MODEL_NOT_FOUND.userMessage': "El servidor no tiene ningún modelo llamado '{model}'.",
     'outcome.MODEL_NOT_FOUND.remediation': 'Revisa el nombre del modelo: la lista de modelos del servidor muestra los nombres exactos.',
     'outcome.MODEL_NOT_FOUND.fallback.userMessage': 'El servidor no tiene el modelo que se pidió.',
-    'outcome.MODEL_NOT_FOUND.fallback.remediation': 'Indica un modelo en este perfil: la lista de modelos del servidor muestra los nombres exactos.',
     'outcome.MODEL_NOT_FOUND.azure.userMessage': "Azure no tiene ninguna implementación llamada '{model}': revisa el nombre de la implementación, no el del modelo.",
     'outcome.MODEL_NOT_FOUND.azure.remediation': 'En el portal de Azure, abre las implementaciones del recurso y copia el nombre exacto de la implementación.',
     'outcome.MODEL_NOT_FOUND.azure.noDeployment.userMessage': 'Este perfil de Azure no indica ninguna implementación, así que no hay nada que probar.',
@@ -168,7 +179,7 @@ export const outcomeMessages: Catalogue = {
     'outcome.RATE_LIMITED.remediation': 'Espera unos {retryAfterSeconds} segundos y vuelve a intentarlo.',
     'outcome.RATE_LIMITED.fallback.remediation': 'Espera un minuto y vuelve a intentarlo.',
 
-    'outcome.QUOTA_EXHAUSTED.userMessage': 'La cuenta de {provider} se ha quedado sin crédito o ha alcanzado su límite de gasto.',
+    'outcome.QUOTA_EXHAUSTED.userMessage': 'La cuenta de esta clave de API se ha quedado sin crédito o ha alcanzado su límite de gasto.',
     'outcome.QUOTA_EXHAUSTED.remediation': 'Añade crédito o sube el límite en la configuración de facturación del proveedor y vuelve a probar.',
 
     'outcome.PROVIDER_ERROR.userMessage': '{provider} informó de un problema y no respondió.',
@@ -186,7 +197,7 @@ export const outcomeMessages: Catalogue = {
     'outcome.PROVIDER_ERROR.azure.contentFilter.userMessage': 'El filtro de contenido de Azure bloqueó el mensaje de prueba.',
     'outcome.PROVIDER_ERROR.azure.contentFilter.remediation': 'Prueba con otro mensaje o revisa la configuración del filtro de contenido de la implementación.',
 
-    'outcome.INVALID_RESPONSE.userMessage': 'El servidor respondió, pero no como lo hace un servidor de {provider}.',
+    'outcome.INVALID_RESPONSE.userMessage': 'El servidor respondió, pero no con el formato que usa este tipo de proveedor.',
     'outcome.INVALID_RESPONSE.remediation': 'Comprueba que el tipo de proveedor coincide con el servidor y que la dirección es correcta.',
     'outcome.INVALID_RESPONSE.tooLarge.userMessage': 'La respuesta superaba los {limitKb} KB, así que se cortó y no se leyó.',
     'outcome.INVALID_RESPONSE.tooLarge.remediation': 'Comprueba que la dirección apunta a un servidor de modelos y no a una página web o un archivo.',

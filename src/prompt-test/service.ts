@@ -1,0 +1,294 @@
+/**
+ * The test-prompt use case: send one short prompt through a profile and say what happened.
+ * Every provider or network failure becomes an outcome with a code, a retry hint and a
+ * localised sentence; nothing the provider sends back is shown unfiltered, and neither the
+ * key nor the prompt appears in the outcome or in the diagnostics events.
+ */
+import { lookup as dnsLookup } from 'node:dns';
+import type { LookupFunction } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { translate, type Locale, type MessageParams } from '../i18n/index.js';
+import { anthropicAdapter } from '../providers/anthropic.js';
+import { azureAdapter } from '../providers/azure.js';
+import { failure } from '../providers/classify.js';
+import { outboundCall, type CallResult } from '../providers/http-call.js';
+import { llamaCppAdapter } from '../providers/llama-cpp.js';
+import { ollamaAdapter } from '../providers/ollama.js';
+import { openAiCompatibleAdapter } from '../providers/openai-compatible.js';
+import type {
+  ChatAnswer,
+  ChatPlan,
+  Exchange,
+  Note,
+  OutboundRequest,
+  OutcomeErrorCode,
+  ProviderAdapter,
+  ProviderFailure,
+  ProviderTimings,
+  ProviderType,
+} from '../providers/types.js';
+import { failureTexts, noteText, successText } from './messages.js';
+import { cleanText, clip, previewOf } from './preview.js';
+import { redactDeep, redactText, secretsOf } from './redact.js';
+
+export type { OutcomeErrorCode, ProviderTimings, ProviderType } from '../providers/types.js';
+
+export interface TestTarget {
+  profileId: string | null;
+  profileName: string;
+  providerType: ProviderType;
+  endpointUrl: string;
+  modelId: string | null;
+  /** Plaintext, in memory for this call only. */
+  apiKey: string | null;
+  /**
+   * What the endpoint was saved as; the outbound policy refuses a resolved address in a
+   * more-internal class than this, and always refuses 'forbidden' addresses.
+   */
+  savedAddressClass: 'loopback' | 'private' | 'public';
+}
+
+export interface TestOutcome {
+  profileId: string | null;
+  profileName: string;
+  providerType: ProviderType;
+  modelName: string | null;
+  success: boolean;
+  latencyMs: number;
+  timings: {
+    connectMs: number | null;
+    firstByteMs: number | null;
+    totalMs: number;
+    provider: ProviderTimings | null;
+  };
+  responsePreview: string | null;
+  responseTruncated: boolean;
+  promptLength: number;
+  errorCode: OutcomeErrorCode | null;
+  retryable: boolean;
+  retryAfterMs: number | null;
+  providerStatus: number | null;
+  userMessage: string;
+  remediation: string | null;
+  notes: string[];
+}
+
+export interface OutboundEvent {
+  providerType: ProviderType;
+  host: string;
+  statusCode: number | null;
+  errorCode: OutcomeErrorCode | null;
+  durationMs: number;
+  promptLength: number;
+}
+
+export interface PromptTestDeps {
+  /** Same signature as node's dns.lookup, so tests can make a name resolve anywhere. Default: dns.lookup. */
+  lookup?: LookupFunction;
+  /** Default 1 MiB. */
+  maxResponseBytes?: number;
+  defaultPrompt?: string;
+  /** Milliseconds from any fixed origin; default performance.now. */
+  now?: () => number;
+  /** For diagnostics: never the prompt, the key or a body. */
+  onOutbound?: (event: OutboundEvent) => void;
+}
+
+export interface RunOptions {
+  prompt?: string;
+  /** Default 30 000. */
+  timeoutMs?: number;
+  /** Aborts the outbound call (the client disconnected). */
+  signal?: AbortSignal;
+  locale: Locale;
+}
+
+export const DEFAULT_PROMPT = 'Reply with the single word: ready.';
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+const MODEL_NAME_MAX_CHARS = 256;
+/** Names inside sentences are shortened so a message stays readable and within the contract's length. */
+const PARAM_MAX_CHARS = 60;
+const HOST_PARAM_MAX_CHARS = 100;
+const MAX_NOTES = 10;
+
+const ADAPTERS: Record<ProviderType, ProviderAdapter> = {
+  'llama.cpp': llamaCppAdapter,
+  ollama: ollamaAdapter,
+  azure: azureAdapter,
+  custom: openAiCompatibleAdapter,
+  anthropic: anthropicAdapter,
+};
+
+interface Attempt {
+  request: OutboundRequest;
+  call: CallResult;
+}
+
+export class PromptTestService {
+  private readonly lookup: LookupFunction;
+  private readonly maxResponseBytes: number;
+  private readonly defaultPrompt: string;
+  private readonly now: () => number;
+  private readonly onOutbound: ((event: OutboundEvent) => void) | undefined;
+
+  constructor(deps: PromptTestDeps = {}) {
+    this.lookup = deps.lookup ?? (dnsLookup as LookupFunction);
+    this.maxResponseBytes = deps.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.defaultPrompt = deps.defaultPrompt ?? DEFAULT_PROMPT;
+    this.now = deps.now ?? (() => performance.now());
+    this.onOutbound = deps.onOutbound;
+  }
+
+  async run(target: TestTarget, options: RunOptions): Promise<TestOutcome> {
+    const prompt = options.prompt ?? this.defaultPrompt;
+    const promptLength = Array.from(prompt).length;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const deadline = this.now() + timeoutMs;
+    const adapter = ADAPTERS[target.providerType];
+    const attempts: Attempt[] = [];
+
+    const exchange: Exchange = async (request) => {
+      if (options.signal?.aborted) return failure('NETWORK_ERROR', true, null, { variant: 'cancelled' });
+      const remaining = deadline - this.now();
+      if (remaining <= 0) return failure('TIMEOUT', true, null);
+      const call = await outboundCall(request, {
+        timeoutMs: remaining,
+        ...(options.signal ? { signal: options.signal } : {}),
+        lookup: this.lookup,
+        savedAddressClass: target.savedAddressClass,
+        maxResponseBytes: this.maxResponseBytes,
+        now: this.now,
+      });
+      attempts.push({ request, call });
+      return call.result;
+    };
+
+    const chatTarget = { endpointUrl: target.endpointUrl, modelId: target.modelId, apiKey: target.apiKey };
+    const plan = await adapter.plan(chatTarget, prompt, exchange);
+    let result: ChatAnswer | ProviderFailure;
+    if (plan.kind === 'failure') {
+      result = plan;
+    } else {
+      const reply = await exchange(plan.request);
+      result = reply.kind === 'failure' ? reply : adapter.read(reply, plan);
+    }
+
+    const secrets = secretsOf(target.apiKey, prompt);
+    const outcome = this.outcome(target, options.locale, { plan: plan.kind === 'plan' ? plan : null, result, attempts, promptLength, timeoutMs, secrets });
+    this.report(target.providerType, attempts, outcome.errorCode, promptLength);
+    return redactDeep(outcome, secrets);
+  }
+
+  private outcome(
+    target: TestTarget,
+    locale: Locale,
+    run: { plan: ChatPlan | null; result: ChatAnswer | ProviderFailure; attempts: Attempt[]; promptLength: number; timeoutMs: number; secrets: string[] },
+  ): TestOutcome {
+    const { plan, result } = run;
+    const last = run.attempts.at(-1)?.call ?? null;
+    const notes: Note[] = [...(plan?.notes ?? [])];
+    const requestedModel = plan?.model ?? target.modelId;
+    const base = {
+      profileId: target.profileId,
+      profileName: target.profileName,
+      providerType: target.providerType,
+      latencyMs: last ? Math.max(0, Math.round(last.durationMs)) : 0,
+      promptLength: run.promptLength,
+    };
+    const timings = {
+      connectMs: last?.timings.connectMs ?? null,
+      firstByteMs: last?.timings.firstByteMs ?? null,
+      totalMs: last?.timings.totalMs ?? 0,
+    };
+
+    if (result.kind === 'answer') {
+      // Redacted before the cut, so a secret straddling the 500th character is not half shown.
+      const { preview, truncated } = previewOf(redactText(result.text, run.secrets));
+      if (preview === '') notes.push({ key: 'outcome.note.emptyAnswer' });
+      return {
+        ...base,
+        modelName: modelNameOf(result.modelName ?? requestedModel),
+        success: true,
+        timings: { ...timings, provider: result.timings },
+        responsePreview: preview,
+        responseTruncated: truncated,
+        errorCode: null,
+        retryable: false,
+        retryAfterMs: null,
+        providerStatus: last && last.result.kind === 'reply' ? last.result.status : null,
+        userMessage: successText(locale),
+        remediation: null,
+        notes: notesText(locale, notes),
+      };
+    }
+
+    const url = new URL(target.endpointUrl);
+    const model = modelNameOf(requestedModel);
+    const params: MessageParams = {
+      provider: translate(locale, `outcome.provider.${target.providerType}`),
+      host: clip(url.host, HOST_PARAM_MAX_CHARS).text,
+      hostname: clip(url.hostname, HOST_PARAM_MAX_CHARS).text,
+      model: model === null ? null : clip(model, PARAM_MAX_CHARS).text,
+      seconds: Math.round(run.timeoutMs / 1000),
+      limitKb: Math.ceil(this.maxResponseBytes / 1024),
+      status: result.providerStatus,
+      retryAfterSeconds: result.retryAfterMs === null ? null : Math.max(1, Math.ceil(result.retryAfterMs / 1000)),
+      ...result.params,
+    };
+    const variant = result.variant ?? (result.errorCode === 'PROVIDER_UNAUTHORIZED' && !target.apiKey ? 'noKey' : undefined);
+    if (result.providerCode) notes.push({ key: 'outcome.note.providerCode', params: { code: result.providerCode } });
+    const texts = failureTexts(locale, result.errorCode, target.providerType, variant, params);
+    return {
+      ...base,
+      modelName: model,
+      success: false,
+      timings: { ...timings, provider: null },
+      responsePreview: null,
+      responseTruncated: false,
+      errorCode: result.errorCode,
+      retryable: result.retryable,
+      retryAfterMs: result.retryAfterMs,
+      providerStatus: result.providerStatus,
+      userMessage: texts.userMessage,
+      remediation: texts.remediation,
+      notes: notesText(locale, notes),
+    };
+  }
+
+  /** One event per outbound call; the last call carries the outcome's code. */
+  private report(providerType: ProviderType, attempts: Attempt[], finalCode: OutcomeErrorCode | null, promptLength: number): void {
+    if (!this.onOutbound) return;
+    attempts.forEach(({ request, call }, index) => {
+      const isLast = index === attempts.length - 1;
+      const event: OutboundEvent = {
+        providerType,
+        host: request.url.host,
+        statusCode: call.result.kind === 'reply' ? call.result.status : call.result.providerStatus,
+        errorCode: isLast ? finalCode : call.result.kind === 'failure' ? call.result.errorCode : null,
+        durationMs: Math.max(0, Math.round(call.durationMs)),
+        promptLength: request.carriesPrompt ? promptLength : 0,
+      };
+      try {
+        this.onOutbound?.(event);
+      } catch {
+        // Diagnostics never fail the test they describe.
+      }
+    });
+  }
+}
+
+function notesText(locale: Locale, notes: Note[]): string[] {
+  return notes.slice(0, MAX_NOTES).map((note) => {
+    const params = Object.fromEntries(
+      Object.entries(note.params ?? {}).map(([name, value]) => [name, typeof value === 'string' ? clip(cleanText(value), PARAM_MAX_CHARS).text : value]),
+    );
+    return noteText(locale, { key: note.key, params });
+  });
+}
+
+function modelNameOf(name: string | null): string | null {
+  if (name === null) return null;
+  const cleaned = cleanText(name);
+  return cleaned === '' ? null : clip(cleaned, MODEL_NAME_MAX_CHARS).text;
+}

@@ -1,0 +1,162 @@
+/**
+ * Reading provider replies safely, shared by the adapters: what an error body says (reduced
+ * to identifiers — a provider's message may quote the key or the prompt, so it is only ever
+ * matched against, never passed on), how long a provider asks us to wait, and the meaning of
+ * a status code when nothing more specific applies.
+ */
+import type { OutcomeErrorCode, ProviderFailure, ProviderReply } from './types.js';
+
+export interface ErrorFields {
+  type: string | null;
+  code: string | null;
+  /** Lower-cased, for matching only; never copied into an outcome. */
+  message: string;
+}
+
+const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return null;
+}
+
+/**
+ * The error parts of the shapes providers use: OpenAI `{error:{message,type,code}}`, Anthropic
+ * `{type:"error",error:{type,message}}`, Ollama and LM Studio `{error:"..."}`, vLLM
+ * `{object:"error",message,type,code}`, FastAPI `{detail:"..."}`. `null` when none applies.
+ */
+export function errorFields(json: unknown): ErrorFields | null {
+  if (!isRecord(json)) return null;
+  const { error } = json;
+  if (typeof error === 'string') return { type: null, code: null, message: error.toLowerCase() };
+  if (isRecord(error)) {
+    return { type: text(error.type), code: text(error.code), message: (text(error.message) ?? '').toLowerCase() };
+  }
+  if (json.object === 'error') {
+    return { type: text(json.type), code: text(json.code), message: (text(json.message) ?? '').toLowerCase() };
+  }
+  if (typeof json.detail === 'string') return { type: null, code: null, message: json.detail.toLowerCase() };
+  return null;
+}
+
+/** The provider's error code or type when it is a plain identifier; digits-only codes say nothing new. */
+export function providerCodeOf(fields: ErrorFields | null): string | null {
+  if (!fields) return null;
+  for (const candidate of [fields.code, fields.type]) {
+    if (candidate && IDENTIFIER.test(candidate)) return candidate;
+  }
+  return null;
+}
+
+function header(reply: ProviderReply, name: string): string | null {
+  const value = reply.headers[name];
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+
+/** `retry-after-ms` (Azure), else `retry-after` as seconds or an HTTP date. */
+export function retryAfterMs(reply: ProviderReply, nowMs: number = Date.now()): number | null {
+  const ms = header(reply, 'retry-after-ms');
+  if (ms !== null && /^\d+(\.\d+)?$/.test(ms.trim())) return clampRetry(Number(ms));
+  const after = header(reply, 'retry-after');
+  if (after === null) return null;
+  if (/^\d+(\.\d+)?$/.test(after.trim())) return clampRetry(Number(after) * 1000);
+  const date = Date.parse(after);
+  return Number.isNaN(date) ? null : clampRetry(date - nowMs);
+}
+
+function clampRetry(ms: number): number | null {
+  if (!Number.isFinite(ms)) return null;
+  return Math.min(Math.max(0, Math.round(ms)), MAX_RETRY_AFTER_MS);
+}
+
+export function failure(
+  errorCode: OutcomeErrorCode,
+  retryable: boolean,
+  reply: ProviderReply | null,
+  extra: Partial<Pick<ProviderFailure, 'variant' | 'params' | 'providerCode' | 'retryAfterMs'>> = {},
+): ProviderFailure {
+  return {
+    kind: 'failure',
+    errorCode,
+    retryable,
+    providerStatus: reply?.status ?? null,
+    retryAfterMs: extra.retryAfterMs ?? null,
+    ...(extra.variant !== undefined ? { variant: extra.variant } : {}),
+    ...(extra.params !== undefined ? { params: extra.params } : {}),
+    providerCode: extra.providerCode ?? (reply ? providerCodeOf(errorFields(reply.json)) : null),
+  };
+}
+
+/** What a non-2xx status means when the adapter knows nothing more specific. */
+export function classifyStatus(reply: ProviderReply): ProviderFailure {
+  const { status } = reply;
+  if (status === 401) return failure('PROVIDER_UNAUTHORIZED', false, reply);
+  if (status === 403) return failure('PROVIDER_FORBIDDEN', false, reply);
+  if (status === 408) return failure('TIMEOUT', true, reply, { variant: 'provider' });
+  if (status === 429) return failure('RATE_LIMITED', true, reply, { retryAfterMs: retryAfterMs(reply) });
+  if (status >= 500) return failure('PROVIDER_ERROR', true, reply, { variant: 'server', retryAfterMs: retryAfterMs(reply) });
+  if (status === 404) return failure('PROVIDER_ERROR', false, reply, { variant: 'notFound' });
+  return failure('PROVIDER_ERROR', false, reply, { variant: 'request' });
+}
+
+/**
+ * The JSON object of a 2xx reply, or the failure it amounts to. Bodies are judged, not statuses:
+ * LM Studio answers unknown paths and unloaded models with 200 `{"error":"..."}`.
+ */
+export function successBody(reply: ProviderReply): { kind: 'body'; body: Record<string, unknown> } | ProviderFailure {
+  if (!isRecord(reply.json)) return failure('INVALID_RESPONSE', false, reply, { variant: 'notJson' });
+  const { error, object } = reply.json;
+  if ((error !== undefined && error !== null) || object === 'error') {
+    return failure('INVALID_RESPONSE', false, reply, { variant: 'errorBody' });
+  }
+  return { kind: 'body', body: reply.json };
+}
+
+export function isSuccessStatus(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+/** A finite, non-negative number, or `undefined`. */
+export function nonNegative(value: unknown, scale = 1): number | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return undefined;
+  return Math.round((value * scale) * 10) / 10;
+}
+
+export function count(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+/** Drops the fields a provider did not report; `null` when it reported none. */
+export function compactTimings<T extends object>(timings: T): T | null {
+  const entries = Object.entries(timings).filter(([, value]) => value !== undefined);
+  return entries.length === 0 ? null : (Object.fromEntries(entries) as T);
+}
+
+/** Joins a base URL (query and fragment dropped) with a path, without doubling slashes. */
+export function joinUrl(base: URL, path: string): URL {
+  const url = new URL(base.href);
+  url.search = '';
+  url.hash = '';
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
+  return url;
+}
+
+/** Removes one trailing segment such as `/v1` when the learner pasted a longer address. */
+export function withoutSuffix(url: URL, suffixes: readonly string[]): URL {
+  const copy = new URL(url.href);
+  let path = copy.pathname.replace(/\/+$/, '');
+  for (const suffix of suffixes) {
+    if (path.toLowerCase().endsWith(suffix)) {
+      path = path.slice(0, -suffix.length);
+      break;
+    }
+  }
+  copy.pathname = path === '' ? '/' : path;
+  return copy;
+}

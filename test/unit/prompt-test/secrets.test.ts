@@ -1,0 +1,95 @@
+import { PromptTestService, type OutboundEvent, type TestOutcome } from '../../../src/prompt-test/service.js';
+import type { EmulatorKind, ScenarioByKind } from '../../support/emulators/providers/index.js';
+import { CANARY_KEY, CANARY_PROMPT, emulatorPool, expectContractShape, expectNoSecrets, target } from './support.js';
+
+type Case = { [K in EmulatorKind]: [K, ScenarioByKind[K], TestOutcome['providerType'], string] }[EmulatorKind];
+
+const CASES: Case[] = [
+  ['llama.cpp', { name: 'success' }, 'llama.cpp', ''],
+  ['llama.cpp', { name: 'unauthorized' }, 'llama.cpp', ''],
+  ['ollama', { name: 'model-not-found' }, 'ollama', ''],
+  ['azure', { name: 'unauthorized' }, 'azure', ''],
+  ['azure', { name: 'rate-limited', retryAfterSeconds: 3 }, 'azure', ''],
+  ['openai', { name: 'unauthorized' }, 'custom', '/v1'],
+  ['openai', { name: 'insufficient-quota' }, 'custom', '/v1'],
+  ['openai', { name: 'lmstudio-error' }, 'custom', '/v1'],
+  ['openai', { name: 'non-json' }, 'custom', '/v1'],
+  ['anthropic', { name: 'unauthorized' }, 'anthropic', ''],
+  ['anthropic', { name: 'credit-exhausted' }, 'anthropic', ''],
+];
+
+describe('secrets in test outcomes', () => {
+  const emulators = emulatorPool();
+
+  it.each(CASES)('%s %j: neither the key nor the prompt reaches the outcome or the diagnostics events', async (kind, scenario, providerType, path) => {
+    const events: OutboundEvent[] = [];
+    const service = new PromptTestService({ onOutbound: (event) => events.push(event) });
+    const emulator = await emulators.start(kind, { apiKey: CANARY_KEY, scenario } as never);
+    const outcome = await service.run(
+      target({ providerType, endpointUrl: `${emulator.url}${path}`, modelId: kind === 'azure' ? 'gpt4o' : 'model-x', apiKey: CANARY_KEY }),
+      { prompt: CANARY_PROMPT, locale: 'en' },
+    );
+    // The emulator did receive them (Ollama takes no key), so their absence below is the service's doing.
+    expect(JSON.stringify(emulator.requests).includes(CANARY_KEY)).toBe(providerType !== 'ollama');
+    expect(JSON.stringify(emulator.requests)).toContain(CANARY_PROMPT);
+    expectNoSecrets(outcome);
+    expectNoSecrets(events);
+    expect(events).toHaveLength(1);
+    expect(Object.keys(events[0] ?? {}).sort()).toEqual(['durationMs', 'errorCode', 'host', 'promptLength', 'providerType', 'statusCode']);
+    expect(events[0]).toMatchObject({ providerType, host: `127.0.0.1:${emulator.port}`, errorCode: outcome.errorCode, statusCode: outcome.providerStatus, promptLength: CANARY_PROMPT.length });
+    expectContractShape(outcome);
+  });
+
+  it('hides the prompt when a model echoes it, and the key when it was pasted as the model name', async () => {
+    const service = new PromptTestService();
+    const emulator = await emulators.start('openai', { apiKey: CANARY_KEY, scenario: { name: 'success', reply: `You said: ${CANARY_PROMPT}. Ready. ${CANARY_KEY}` } });
+    const outcome = await service.run(target({ providerType: 'custom', endpointUrl: `${emulator.url}/v1`, modelId: CANARY_KEY, apiKey: CANARY_KEY }), { prompt: CANARY_PROMPT, locale: 'en' });
+    expect(outcome.success).toBe(true);
+    expect(outcome.responsePreview).toBe('You said: […]. Ready. […]');
+    expect(outcome.modelName).toBe('[…]');
+    expectNoSecrets(outcome);
+  });
+
+  it('hides a prompt echoed across the 500-character cut, not only whole ones', async () => {
+    const service = new PromptTestService();
+    const emulator = await emulators.start('openai', { scenario: { name: 'success', reply: `${'a'.repeat(490)}${CANARY_PROMPT}` } });
+    const outcome = await service.run(target({ providerType: 'custom', endpointUrl: `${emulator.url}/v1`, modelId: 'm' }), { prompt: CANARY_PROMPT, locale: 'en' });
+    expect(outcome.responsePreview).toBe(`${'a'.repeat(490)}[…]`);
+    expect(outcome.responseTruncated).toBe(false);
+    expect(outcome.responsePreview).not.toContain(CANARY_PROMPT.slice(0, 10));
+  });
+
+  it('keeps what a server says about itself short enough for the contract', async () => {
+    const service = new PromptTestService();
+    const longName = `model-${'x'.repeat(400)}`;
+    const emulator = await emulators.start('openai', { models: [longName], scenario: { name: 'success', model: longName } });
+    const outcome = await service.run(target({ providerType: 'custom', endpointUrl: `${emulator.url}/v1` }), { locale: 'en' });
+    expect(outcome.success).toBe(true);
+    expect(Array.from(outcome.modelName ?? '')).toHaveLength(256);
+    expect(outcome.notes[0]?.length).toBeLessThan(200);
+    expectContractShape(outcome);
+  });
+
+  it('reports the listing call and the chat call separately, the listing with no prompt', async () => {
+    const events: OutboundEvent[] = [];
+    const service = new PromptTestService({ onOutbound: (event) => events.push(event) });
+    const emulator = await emulators.start('ollama', { scenario: { name: 'model-not-found', models: ['llama3.2:latest'] } });
+    const outcome = await service.run(target({ providerType: 'ollama', endpointUrl: emulator.url }), { prompt: CANARY_PROMPT, locale: 'en' });
+    expect(events.map((e) => [e.statusCode, e.errorCode, e.promptLength])).toEqual([
+      [200, null, 0],
+      [404, 'MODEL_NOT_FOUND', CANARY_PROMPT.length],
+    ]);
+    expect(outcome.errorCode).toBe('MODEL_NOT_FOUND');
+  });
+
+  it('keeps a failing diagnostics hook from failing the test', async () => {
+    const service = new PromptTestService({
+      onOutbound: () => {
+        throw new Error('disk full');
+      },
+    });
+    const emulator = await emulators.start('llama.cpp');
+    const outcome = await service.run(target({ providerType: 'llama.cpp', endpointUrl: emulator.url }), { locale: 'en' });
+    expect(outcome.success).toBe(true);
+  });
+});
