@@ -2,11 +2,36 @@ import type { components } from '../../generated/llm-profiles.js';
 import { translate, type Locale } from '../i18n/index.js';
 import { hostLabel, localityOf } from './endpoint.js';
 import type { ProfileRecord } from './service.js';
+import type { StoredProfile } from '../vault/state.js';
 
 type Profile = components['schemas']['Profile'];
 
+/**
+ * Views already built, per stored profile object. The vault deep-freezes every committed state
+ * and clones it for each write, so a frozen profile object never changes and its view (per
+ * locale and active flag) can live as long as the object does. Without this, localising and
+ * classifying every profile on every list was an eighth of the list's CPU.
+ */
+const builtViews = new WeakMap<StoredProfile, Map<string, Profile>>();
+
 /** The public shape of a profile: no key material, plus locality and screen-reader text. */
 export function toProfileView({ profile, isActive }: ProfileRecord, locale: Locale): Profile {
+  if (!Object.isFrozen(profile)) return buildView(profile, isActive, locale);
+  let views = builtViews.get(profile);
+  if (!views) {
+    views = new Map();
+    builtViews.set(profile, views);
+  }
+  const key = `${locale}:${isActive}`;
+  let view = views.get(key);
+  if (!view) {
+    view = buildView(profile, isActive, locale);
+    views.set(key, view);
+  }
+  return view;
+}
+
+function buildView(profile: StoredProfile, isActive: boolean, locale: Locale): Profile {
   const locality = localityOf(profile.endpointUrl);
   const provider = translate(locale, `provider.${profile.providerType}`);
   const hasApiKey = profile.apiKey !== null;

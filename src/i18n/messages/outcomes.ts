@@ -18,7 +18,7 @@ export const outcomeMessages: Catalogue = {
     'outcome.provider.custom': 'The server',
     'outcome.provider.anthropic': 'Anthropic',
 
-    'outcome.TIMEOUT.userMessage': 'The provider did not answer within {seconds} seconds.',
+    'outcome.TIMEOUT.userMessage': 'The provider did not answer in time (waited {seconds} s).',
     'outcome.TIMEOUT.remediation': 'Try again, or allow more time: the first answer after a model loads can be slow.',
     'outcome.TIMEOUT.provider.userMessage': '{provider} stopped waiting for the test request to finish.',
     'outcome.TIMEOUT.provider.remediation': 'Try again in a moment.',
@@ -123,7 +123,7 @@ export const outcomeMessages: Catalogue = {
     'outcome.provider.custom': 'El servidor',
     'outcome.provider.anthropic': 'Anthropic',
 
-    'outcome.TIMEOUT.userMessage': 'El proveedor no respondió en {seconds} segundos.',
+    'outcome.TIMEOUT.userMessage': 'El proveedor no respondió a tiempo (se esperó {seconds} s).',
     'outcome.TIMEOUT.remediation': 'Vuelve a intentarlo o da más tiempo: la primera respuesta tras cargar un modelo puede tardar.',
     'outcome.TIMEOUT.provider.userMessage': '{provider} dejó de esperar a que terminara la solicitud de prueba.',
     'outcome.TIMEOUT.provider.remediation': 'Vuelve a intentarlo en un momento.',

@@ -36,7 +36,7 @@ describe('outbound limits of a test prompt', () => {
       service.run(target({ providerType: 'custom', endpointUrl: `${emulator.url}/v1`, modelId: 'm' }), { timeoutMs: 1000, locale: 'en' }),
     );
     expect(outcome).toMatchObject({ success: false, errorCode: 'TIMEOUT', retryable: true, providerStatus: null });
-    expect(outcome.userMessage).toBe('The provider did not answer within 1 seconds.');
+    expect(outcome.userMessage).toBe('The provider did not answer in time (waited 1 s).');
     expect(elapsedMs).toBeGreaterThanOrEqual(990);
     expect(elapsedMs).toBeLessThan(1300);
     expect(emulator.requests).toHaveLength(1);
