@@ -83,6 +83,11 @@ test('key file made unreadable mid-run: writes answer 423 and change nothing; re
       expect(res.body).toMatchObject({ code: 'SAFE_STORAGE_UNAVAILABLE', safeStorageStatus: 'unavailable' });
     }
     expect(await sha(server.service.paths.vaultFile)).toBe(before);
+    await server.service.deps.diagnostics.flush();
+    const blocked = await server.service.deps.diagnostics.recent({ limit: 50 });
+    const lockedLines = blocked.filter((e) => e.resultCode === 'SAFE_STORAGE_UNAVAILABLE');
+    expect(lockedLines).toHaveLength(attempts.length);
+    for (const line of lockedLines) expect(line).toMatchObject({ httpStatus: 423, safeStorageStatus: 'unavailable', requestId: expect.any(String) });
 
     const list = await server.http.get('/api/llm/profiles').set(server.auth);
     expectContract('listProfiles', list);
