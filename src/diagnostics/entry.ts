@@ -4,24 +4,13 @@
  * careless caller cannot write an API key, token, prompt or response body into the trail.
  */
 
-export type SafeStorageStatus = 'available' | 'unavailable';
+import type { components } from '../../generated/llm-profiles.js';
+
+export type SafeStorageStatus = components['schemas']['SafeStorageStatus'];
 export type DiagnosticsMeta = Record<string, string | number | boolean | null>;
 
-export interface DiagnosticsEntry {
-  timestamp: string;
-  kind: 'request' | 'outbound' | 'event';
-  operationId: string | null;
-  requestId: string;
-  correlationId: string;
-  resultCode: string;
-  httpStatus: number | null;
-  durationMs: number;
-  safeStorageStatus: SafeStorageStatus;
-  profileId?: string | null;
-  providerType?: string | null;
-  /** Safe metadata only: lengths, counts, host names, result details. */
-  meta?: DiagnosticsMeta;
-}
+/** The contract's DiagnosticsEntry; `meta` holds safe metadata only (lengths, counts, host names). */
+export type DiagnosticsEntry = Omit<components['schemas']['DiagnosticsEntry'], 'meta'> & { meta?: DiagnosticsMeta };
 
 const KINDS = new Set(['request', 'outbound', 'event']);
 /** Caps follow the contract's DiagnosticsEntry schema so an export always validates. */

@@ -5,6 +5,7 @@
  * key nor the prompt appears in the outcome or in the diagnostics events.
  */
 import { lookup as dnsLookup } from 'node:dns';
+import type { components } from '../../generated/llm-profiles.js';
 import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { translate, type Locale, type MessageParams } from '../i18n/index.js';
@@ -48,30 +49,8 @@ export interface TestTarget {
   savedAddressClass: 'loopback' | 'private' | 'public';
 }
 
-export interface TestOutcome {
-  profileId: string | null;
-  profileName: string;
-  providerType: ProviderType;
-  modelName: string | null;
-  success: boolean;
-  latencyMs: number;
-  timings: {
-    connectMs: number | null;
-    firstByteMs: number | null;
-    totalMs: number;
-    provider: ProviderTimings | null;
-  };
-  responsePreview: string | null;
-  responseTruncated: boolean;
-  promptLength: number;
-  errorCode: OutcomeErrorCode | null;
-  retryable: boolean;
-  retryAfterMs: number | null;
-  providerStatus: number | null;
-  userMessage: string;
-  remediation: string | null;
-  notes: string[];
-}
+/** The contract's test outcome without the meta fields the HTTP layer adds. */
+export type TestOutcome = Omit<components['schemas']['TestOutcomeResponse'], 'correlationId' | 'requestId' | 'durationMs' | 'safeStorageStatus'>;
 
 export interface OutboundEvent {
   providerType: ProviderType;

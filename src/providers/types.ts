@@ -3,34 +3,13 @@
  * An adapter builds requests and reads replies; it never performs I/O itself — it asks the
  * use case's `Exchange` — so every outbound call goes through the same policy and limits.
  */
+import type { components } from '../../generated/llm-profiles.js';
 import type { MessageParams } from '../i18n/types.js';
 
-export type ProviderType = 'llama.cpp' | 'ollama' | 'azure' | 'custom' | 'anthropic';
-
-export type OutcomeErrorCode =
-  | 'TIMEOUT'
-  | 'NETWORK_ERROR'
-  | 'DNS_ERROR'
-  | 'TLS_ERROR'
-  | 'PROVIDER_UNAUTHORIZED'
-  | 'PROVIDER_FORBIDDEN'
-  | 'MODEL_NOT_FOUND'
-  | 'MODEL_LOADING'
-  | 'RATE_LIMITED'
-  | 'QUOTA_EXHAUSTED'
-  | 'PROVIDER_ERROR'
-  | 'INVALID_RESPONSE'
-  | 'REDIRECT_REFUSED'
-  | 'ADDRESS_NOT_ALLOWED';
-
-export interface ProviderTimings {
-  loadMs?: number;
-  promptEvalMs?: number;
-  evalMs?: number;
-  promptTokens?: number;
-  completionTokens?: number;
-  tokensPerSecond?: number;
-}
+export type ProviderType = components['schemas']['ProviderType'];
+export type OutcomeErrorCode = components['schemas']['OutcomeErrorCode'];
+/** Figures the provider reported about its own work (load, prompt evaluation, generation). */
+export type ProviderTimings = components['schemas']['ProviderTimings'];
 
 export interface OutboundRequest {
   method: 'GET' | 'POST';

@@ -3,8 +3,9 @@
  * written. Error messages name the offending field by position, never its value, so a stored
  * name or key never ends up in a log.
  */
+import type { components } from '../../generated/llm-profiles.js';
 
-export type ProviderType = 'llama.cpp' | 'ollama' | 'azure' | 'custom' | 'anthropic';
+export type ProviderType = components['schemas']['ProviderType'];
 
 export const PROVIDER_TYPES: readonly ProviderType[] = ['llama.cpp', 'ollama', 'azure', 'custom', 'anthropic'];
 
