@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { createApp, type AppDeps } from './app.js';
 import { DiagnosticsRecorder } from './diagnostics/recorder.js';
-import { DiscoveryService, type DiscoveryConfig } from './discovery/service.js';
+import { DEFAULT_DISCOVERY_PORTS, DiscoveryService, type DiscoveryConfig } from './discovery/service.js';
 import { findSpecPath, loadContract } from './http/contract.js';
 import { loadDocsPage } from './http/docs-page.js';
 import type { RateLimitRule } from './http/rate-limit.js';
@@ -80,7 +80,7 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
     const docsHtml = loadDocsPage(path.join(root, 'docs-site'), contract);
     const discoveryConfig: DiscoveryConfig = {
       localHosts: options.discovery?.localHosts ?? ['127.0.0.1', 'localhost'],
-      ports: options.discovery?.ports ?? [],
+      ports: options.discovery?.ports ?? [...DEFAULT_DISCOVERY_PORTS],
       ...(options.discovery?.cacheTtlMs !== undefined ? { cacheTtlMs: options.discovery.cacheTtlMs } : {}),
     };
 

@@ -1,0 +1,67 @@
+import { translate, type Locale } from '../i18n/index.js';
+import { endpointKey, findingId } from './endpoint-key.js';
+import { providerTypeOf } from './kinds.js';
+import type { DiscoveryFinding, DiscoveryStatus, ExistingProfileRef, RawFinding } from './types.js';
+
+const MAX_NOTES = 10;
+
+/** Saved profiles by endpoint key; a profile whose URL does not parse matches nothing. */
+function indexProfiles(existing: ExistingProfileRef[]): Map<string, ExistingProfileRef[]> {
+  const byKey = new Map<string, ExistingProfileRef[]>();
+  for (const profile of existing) {
+    const key = endpointKey(profile.endpointUrl);
+    if (key === null) continue;
+    byKey.set(key, [...(byKey.get(key) ?? []), profile]);
+  }
+  return byKey;
+}
+
+/**
+ * Turns a raw finding into what the learner sees: marks it against the saved profiles (same
+ * address and type: already configured; same address, other type: conflict) and writes the
+ * notes and remedy in `locale`.
+ */
+function present(raw: RawFinding, matches: ExistingProfileRef[], locale: Locale): DiscoveryFinding {
+  const providerType = providerTypeOf(raw.serverKind);
+  const sameType = matches.find((profile) => profile.providerType === providerType);
+  const match = sameType ?? matches[0] ?? null;
+  const status: DiscoveryStatus = match === null ? raw.status : sameType ? 'already-configured' : 'conflict';
+  const kind = translate(locale, `discovery.kind.${raw.serverKind}`);
+  const params = { kind, providerType, existingType: match?.providerType ?? null };
+
+  const notes: string[] = [];
+  if (raw.requiresConsent) notes.push(translate(locale, 'discovery.note.consentRequired'));
+  // When a saved-profile status hides what the probe saw, the probe's finding becomes a note.
+  if (match !== null && raw.status === 'loading') notes.push(translate(locale, 'discovery.note.stillLoading', params));
+  if (match !== null && raw.status === 'auth-required') notes.push(translate(locale, 'discovery.note.needsKey', params));
+  if (raw.models === null && raw.status !== 'loading') notes.push(translate(locale, 'discovery.note.modelsNotListed', params));
+  if (raw.models !== null && raw.models.length === 0) notes.push(translate(locale, 'discovery.note.noModels', params));
+  for (const code of raw.notes) notes.push(translate(locale, `discovery.note.${code}`, params));
+
+  return {
+    id: findingId(raw.key),
+    serverKind: raw.serverKind,
+    providerType,
+    endpointUrl: raw.endpointUrl,
+    status,
+    existingProfileId: match?.id ?? null,
+    models: raw.models ?? [],
+    version: raw.version,
+    latencyMs: raw.latencyMs,
+    requiresConsent: raw.requiresConsent,
+    notes: notes.slice(0, MAX_NOTES),
+    remediation: status === 'available' ? null : translate(locale, `discovery.status.${status}.remediation`, params),
+  };
+}
+
+export function presentFindings(
+  findings: RawFinding[],
+  existing: ExistingProfileRef[],
+  locale: Locale,
+  includeExisting: boolean,
+): DiscoveryFinding[] {
+  const profiles = indexProfiles(existing);
+  return findings
+    .map((raw) => present(raw, profiles.get(raw.key) ?? [], locale))
+    .filter((finding) => includeExisting || finding.status !== 'already-configured');
+}

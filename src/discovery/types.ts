@@ -1,0 +1,57 @@
+/** Shapes shared by the discovery modules; service.ts re-exports the public ones. */
+import type { components } from '../../generated/llm-profiles.js';
+
+type Schemas = components['schemas'];
+
+export type DiscoveryFinding = Schemas['DiscoveryFinding'];
+export type ServerKind = DiscoveryFinding['serverKind'];
+export type DiscoveryStatus = DiscoveryFinding['status'];
+
+/** What a probe alone can tell; the saved-profile statuses are added per call. */
+export type ProbeStatus = 'available' | 'loading' | 'auth-required';
+
+export type DiscoveredProviderType = 'llama.cpp' | 'ollama' | 'custom';
+
+/** Facts learned from a server that need a sentence in the finding's notes. */
+export type NoteCode = 'noModelLoaded';
+
+/** A server as the scan saw it, before comparing with saved profiles and before localising. */
+export interface RawFinding {
+  key: string;
+  serverKind: ServerKind;
+  endpointUrl: string;
+  status: ProbeStatus;
+  /** `null` when the server could not say (auth, loading, no list endpoint). */
+  models: string[] | null;
+  version: string | null;
+  latencyMs: number;
+  requiresConsent: boolean;
+  notes: NoteCode[];
+}
+
+export interface DiscoveryConfig {
+  /** Names or addresses scanned by `strategy: local`; default ['127.0.0.1', 'localhost']. */
+  localHosts: string[];
+  /** Ports probed on every host; an empty list probes nothing. */
+  ports: number[];
+  /** How long a scan is reused; default five minutes. */
+  cacheTtlMs?: number;
+  /** Largest body read from one probe answer; default 64 KiB. */
+  probeBodyCapBytes?: number;
+}
+
+export interface ExistingProfileRef {
+  id: string;
+  providerType: string;
+  endpointUrl: string;
+}
+
+/** The request's scope; fields with a default in the contract may be left out by direct callers. */
+type Defaulted = 'timeoutMs' | 'includeExisting' | 'force';
+export type DiscoverInput = Omit<Schemas['DiscoveryScope'], Defaulted> & Partial<Pick<Schemas['DiscoveryScope'], Defaulted>>;
+
+export interface DiscoverResult {
+  providers: DiscoveryFinding[];
+  cached: boolean;
+  scannedAt: string;
+}

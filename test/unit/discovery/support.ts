@@ -1,0 +1,27 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FingerprintEmulator } from '../../support/emulators/fingerprints/index.js';
+import type { DiscoveryFinding } from '../../../src/discovery/service.js';
+
+/** Ports that were free a moment ago: nothing listens there, so a connection is refused. */
+export async function closedPorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => new Promise<http.Server>((resolve) => {
+      const server = http.createServer();
+      server.listen(0, '127.0.0.1', () => resolve(server));
+    })),
+  );
+  const ports = servers.map((server) => (server.address() as AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
+export function findingAt(providers: DiscoveryFinding[], emulator: FingerprintEmulator): DiscoveryFinding | undefined {
+  return providers.find((finding) => new URL(finding.endpointUrl).port === String(emulator.port));
+}
+
+export async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await work();
+  return { value, ms: performance.now() - started };
+}
