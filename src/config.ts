@@ -19,24 +19,79 @@ export interface Config {
 
 export const DEFAULT_PORT = 4319;
 export const DEFAULT_HOST = '127.0.0.1';
+export const TOKEN_ENV = 'LLM_PROFILES_API_TOKEN';
 
-export const HELP_TEXT = `LLM Profiles API — the local service behind LLM Tutor's model settings.
+interface OptionSpec {
+  flag: string;
+  short?: string;
+  /** Absent for options that only exist as a flag (and the token, which only exists as a variable). */
+  env?: string;
+  arg?: string;
+  multiple?: boolean;
+  help: (defaults: { dataDir: string }) => string;
+}
 
-Usage: npm start -- [options]      (or: node dist/src/main.js [options])
+/** The one list `--help` and the parser are both built from, so neither can forget an option. */
+export const OPTIONS: readonly OptionSpec[] = [
+  { flag: 'port', env: 'LLM_PROFILES_PORT', arg: '<n>', help: () => `Port to listen on (default ${DEFAULT_PORT}; 0 picks a free one and prints it)` },
+  { flag: 'host', env: 'LLM_PROFILES_HOST', arg: '<addr>', help: () => `Address to bind (default ${DEFAULT_HOST}; anything off loopback prints a warning)` },
+  {
+    flag: 'data-dir',
+    env: 'LLM_PROFILES_DATA_DIR',
+    arg: '<dir>',
+    help: ({ dataDir }) => `Where profiles, the vault key, the token and diagnostics live (default ${dataDir})`,
+  },
+  {
+    flag: 'allowed-origin',
+    env: 'LLM_PROFILES_ALLOWED_ORIGINS',
+    arg: '<origin>',
+    multiple: true,
+    help: () => 'Browser origin allowed to call the API; repeat the flag, or comma-separate in the variable (default none)',
+  },
+  {
+    flag: 'allowed-host',
+    env: 'LLM_PROFILES_ALLOWED_HOSTS',
+    arg: '<host>',
+    multiple: true,
+    help: () => 'Extra Host header name accepted besides localhost, 127.0.0.1 and [::1]; repeatable / comma-separated',
+  },
+  { flag: 'log-level', env: 'LLM_PROFILES_LOG_LEVEL', arg: '<level>', help: () => 'fatal, error, warn, info (default) or debug' },
+  {
+    flag: 'discovery-ports',
+    env: 'LLM_PROFILES_DISCOVERY_PORTS',
+    arg: '<list>',
+    help: () => `Comma-separated ports local discovery probes (default ${DEFAULT_DISCOVERY_PORTS.join(',')})`,
+  },
+  { flag: 'help', short: 'h', help: () => 'Show this help and exit' },
+];
 
-Options (flag / environment variable):
-  --port <n>           LLM_PROFILES_PORT         Port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
-  --host <addr>        LLM_PROFILES_HOST         Address to bind (default ${DEFAULT_HOST}; keep it on loopback)
-  --data-dir <dir>     LLM_PROFILES_DATA_DIR     Where profiles, the vault key, the token and diagnostics live
-                                                 (default: this platform's user-data folder)
-  --allowed-origin <o> LLM_PROFILES_ALLOWED_ORIGINS  Browser origins allowed to call the API (comma-separated; default none)
-  --allowed-host <h>   LLM_PROFILES_ALLOWED_HOSTS    Extra Host names accepted besides localhost/127.0.0.1/[::1]
-  --log-level <lvl>    LLM_PROFILES_LOG_LEVEL    fatal, error, warn, info (default), debug
-  --discovery-ports <list> LLM_PROFILES_DISCOVERY_PORTS  Ports probed by local discovery (comma-separated)
-                       LLM_PROFILES_API_TOKEN    The bearer token (otherwise <data-dir>/api-token, created on first start)
-  -h, --help                                     Show this help
+export function defaultDataDir(): string {
+  return envPaths('llm-profiles', { suffix: '' }).data;
+}
 
-The token is never taken from the command line, where other users of this computer could read it.`;
+/** `--help`: every option with its variable, where the token comes from, and how to stop. */
+export function helpText(defaults = { dataDir: defaultDataDir() }): string {
+  const rows = OPTIONS.map((option) => {
+    const flag = `${option.short ? `-${option.short}, ` : '    '}--${option.flag}${option.arg ? ` ${option.arg}` : ''}`;
+    return { left: flag, env: option.env ?? '', help: option.help(defaults) };
+  });
+  rows.push({ left: '', env: TOKEN_ENV, help: 'The bearer token (otherwise <data-dir>/api-token, created 0600 on first start)' });
+  const leftWidth = Math.max(...rows.map((row) => row.left.length));
+  const envWidth = Math.max(...rows.map((row) => row.env.length));
+  const lines = rows.map((row) => `  ${row.left.padEnd(leftWidth)}  ${row.env.padEnd(envWidth)}  ${row.help}`);
+  return [
+    "LLM Profiles API — the local service behind LLM Tutor's model settings.",
+    '',
+    'Usage: npm start -- [options]      (or: node dist/src/main.js [options])',
+    '',
+    'Options (a flag wins over its environment variable):',
+    ...lines,
+    '',
+    'The token is never taken from the command line, where other users of this computer could read it.',
+    'At start the service prints its address and where the data, vault key, token and diagnostics live.',
+    'Ctrl-C or SIGTERM finishes the requests in flight, then releases the data folder for the next start.',
+  ].join('\n');
+}
 
 export class ConfigError extends Error {}
 
@@ -53,44 +108,40 @@ function port(value: string, name: string): number {
   return parsed;
 }
 
-export function defaultDataDir(): string {
-  return envPaths('llm-profiles', { suffix: '' }).data;
-}
+type ParsedValues = Record<string, string | boolean | string[] | undefined>;
 
-export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
-  let parsed;
+function parse(argv: string[]): ParsedValues {
+  const options = Object.fromEntries(
+    OPTIONS.map((option) => [
+      option.flag,
+      { type: option.arg ? ('string' as const) : ('boolean' as const), ...(option.short ? { short: option.short } : {}), ...(option.multiple ? { multiple: true } : {}) },
+    ]),
+  );
   try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'data-dir': { type: 'string' },
-        'allowed-origin': { type: 'string', multiple: true },
-        'allowed-host': { type: 'string', multiple: true },
-        'log-level': { type: 'string' },
-        'discovery-ports': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
+    return parseArgs({ args: argv, strict: true, options }).values as ParsedValues;
   } catch (error) {
     throw new ConfigError(`${(error as Error).message}\nRun with --help to see the options.`);
   }
-  const dataDir = parsed['data-dir'] ?? env.LLM_PROFILES_DATA_DIR ?? defaultDataDir();
-  const discoveryPorts = list(parsed['discovery-ports'] ?? env.LLM_PROFILES_DISCOVERY_PORTS);
+}
+
+export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
+  const parsed = parse(argv);
+  const text = (flag: string): string | undefined => parsed[flag] as string | undefined;
+  const many = (flag: string): string[] => (parsed[flag] as string[] | undefined) ?? [];
+  const dataDir = text('data-dir') ?? env.LLM_PROFILES_DATA_DIR ?? defaultDataDir();
+  const discoveryPorts = list(text('discovery-ports') ?? env.LLM_PROFILES_DISCOVERY_PORTS);
   return {
-    host: parsed.host ?? env.LLM_PROFILES_HOST ?? DEFAULT_HOST,
-    port: port(parsed.port ?? env.LLM_PROFILES_PORT ?? String(DEFAULT_PORT), 'The port'),
+    host: text('host') ?? env.LLM_PROFILES_HOST ?? DEFAULT_HOST,
+    port: port(text('port') ?? env.LLM_PROFILES_PORT ?? String(DEFAULT_PORT), 'The port'),
     dataDir: path.resolve(dataDir),
-    apiToken: env.LLM_PROFILES_API_TOKEN?.trim() || null,
-    allowedOrigins: [...(parsed['allowed-origin'] ?? []), ...list(env.LLM_PROFILES_ALLOWED_ORIGINS)],
-    extraAllowedHosts: [...(parsed['allowed-host'] ?? []), ...list(env.LLM_PROFILES_ALLOWED_HOSTS)],
-    logLevel: parsed['log-level'] ?? env.LLM_PROFILES_LOG_LEVEL ?? 'info',
+    apiToken: env[TOKEN_ENV]?.trim() || null,
+    allowedOrigins: [...many('allowed-origin'), ...list(env.LLM_PROFILES_ALLOWED_ORIGINS)],
+    extraAllowedHosts: [...many('allowed-host'), ...list(env.LLM_PROFILES_ALLOWED_HOSTS)],
+    logLevel: text('log-level') ?? env.LLM_PROFILES_LOG_LEVEL ?? 'info',
     discovery: {
       localHosts: ['127.0.0.1', 'localhost'],
       ports: discoveryPorts.length > 0 ? discoveryPorts.map((p) => port(p, 'A discovery port')) : [...DEFAULT_DISCOVERY_PORTS],
     },
-    help: parsed.help ?? false,
+    help: parsed.help === true,
   };
 }

@@ -2,10 +2,48 @@
  * The composition root: reads argv and the environment once, starts the service, prints where
  * things live, and shuts down cleanly on SIGINT/SIGTERM (server closed, writes drained, lock released).
  */
-import { ConfigError, HELP_TEXT, readConfig } from './config.js';
-import { startService } from './compose.js';
+import type { Server } from 'node:http';
+import { ConfigError, helpText, readConfig } from './config.js';
+import { startService, type RunningService } from './compose.js';
 import { classifyHostname } from './net/address.js';
 import { DataDirLockedError } from './vault/data-dir-lock.js';
+
+/** After this long, connections still open are cut so a stuck client cannot keep the data folder locked. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * Stops new work and lets requests in flight finish. `server.close()` alone leaves keep-alive
+ * connections serving new requests until they idle out (5 s or never, for a busy client), so
+ * every answer from now on closes its connection and idle ones are closed as they appear.
+ */
+function drain(server: Server): () => void {
+  server.prependListener('request', (_req, res) => {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+  });
+  const sweep = setInterval(() => server.closeIdleConnections(), 25);
+  const cut = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+  return () => {
+    clearInterval(sweep);
+    clearTimeout(cut);
+  };
+}
+
+function printStarted(service: RunningService): void {
+  const { paths } = service;
+  process.stdout.write(
+    [
+      `LLM Profiles API listening on ${service.url}`,
+      `  data:        ${paths.dataDir}`,
+      `  profiles:    ${paths.vaultFile}`,
+      `  vault key:   ${paths.keyFile}`,
+      `  api token:   ${paths.tokenFile ?? 'from LLM_PROFILES_API_TOKEN'}`,
+      `  diagnostics: ${paths.diagnosticsDir}`,
+      `  docs:        ${service.url}/docs`,
+      'Stop with Ctrl-C (or SIGTERM).',
+      '',
+    ].join('\n'),
+  );
+}
 
 async function main(): Promise<number> {
   let config;
@@ -19,7 +57,7 @@ async function main(): Promise<number> {
     throw error;
   }
   if (config.help) {
-    process.stdout.write(`${HELP_TEXT}\n`);
+    process.stdout.write(`${helpText()}\n`);
     return 0;
   }
   if (classifyHostname(config.host) !== 'loopback') {
@@ -29,7 +67,17 @@ async function main(): Promise<number> {
     );
   }
 
-  let service;
+  // Listening before the service exists, so a signal during start-up still ends in a clean close.
+  let signalled: NodeJS.Signals | null = null;
+  let onSignal: ((signal: NodeJS.Signals) => void) | null = null;
+  const receive = (signal: NodeJS.Signals): void => {
+    signalled ??= signal;
+    onSignal?.(signal);
+  };
+  process.once('SIGINT', receive);
+  process.once('SIGTERM', receive);
+
+  let service: RunningService;
   try {
     service = await startService({
       dataDir: config.dataDir,
@@ -53,29 +101,21 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-
-  const { paths } = service;
-  process.stdout.write(
-    [
-      `LLM Profiles API listening on ${service.url}`,
-      `  data:        ${paths.dataDir}`,
-      `  profiles:    ${paths.vaultFile}`,
-      `  vault key:   ${paths.keyFile}`,
-      `  api token:   ${paths.tokenFile ?? 'from LLM_PROFILES_API_TOKEN'}`,
-      `  diagnostics: ${paths.diagnosticsDir}`,
-      `  docs:        ${service.url}/docs`,
-      '',
-    ].join('\n'),
-  );
+  if (signalled === null) printStarted(service);
 
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {
-      process.stdout.write(`Received ${signal}; finishing requests in flight and releasing the data folder.\n`);
-      void service.close().then(resolve);
+      process.stdout.write(`Received ${signal}; finishing requests in flight and releasing the data folder (send it again to stop at once).\n`);
+      const stopDraining = drain(service.server);
+      void service.close().then(() => {
+        stopDraining();
+        resolve();
+      });
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    if (signalled !== null) stop(signalled);
+    else onSignal = stop;
   });
+  process.stdout.write('Stopped; the data folder is free.\n');
   return 0;
 }
 

@@ -58,8 +58,12 @@ function fieldsOf(profile: ProfileFields): ProfileFields {
   };
 }
 
-function normaliseTimestamp(value: string | null | undefined): string | null {
-  return value ? new Date(value).toISOString() : null;
+/** A date-time JavaScript cannot represent (a leap second, 23:59:60) is a field error, not a RangeError. */
+function normaliseTimestamp(value: string | null | undefined, pointer: string): string | null {
+  if (!value) return null;
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new ValidationError([{ pointer, messageKey: 'field.format', params: { format: 'date-time' } }]);
+  return new Date(time).toISOString();
 }
 
 export class ProfileService {
@@ -121,7 +125,7 @@ export class ProfileService {
       providerType: input.providerType,
       endpointUrl: input.endpointUrl,
       modelId: input.modelId ?? null,
-      consentTimestamp: normaliseTimestamp(input.consentTimestamp),
+      consentTimestamp: normaliseTimestamp(input.consentTimestamp, `${base}/consentTimestamp`),
     };
     const errors = checkProfile(fields, typeof input.apiKey === 'string', base);
     if (errors.length > 0) throw new ValidationError(errors);
@@ -180,7 +184,7 @@ export class ProfileService {
         providerType: changes.providerType ?? before.providerType,
         endpointUrl: changes.endpointUrl ?? before.endpointUrl,
         modelId: changes.modelId !== undefined ? changes.modelId : before.modelId,
-        consentTimestamp: changes.consentTimestamp !== undefined ? normaliseTimestamp(changes.consentTimestamp) : before.consentTimestamp,
+        consentTimestamp: changes.consentTimestamp !== undefined ? normaliseTimestamp(changes.consentTimestamp, '/body/changes/consentTimestamp') : before.consentTimestamp,
       };
       const hadKey = current.apiKey !== null;
       const willHaveKey = changes.apiKey === undefined ? hadKey : changes.apiKey !== null;

@@ -1,0 +1,386 @@
+/**
+ * `npm run bench`: measures the service on loopback, each figure beside a baseline taken in
+ * the same run, prints a table and writes bench/results.json. Everything it starts (the
+ * service, a bare Express app, a provider emulator, a port that never answers) runs on
+ * 127.0.0.1 and is stopped before it exits. Bounded: about two to three minutes on 2 cores.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import autocannon from 'autocannon';
+import { startEmulator } from '../test/support/emulators/providers/index.js';
+import { durableWrite } from './lib/durable-write.js';
+import { BenchClient } from './lib/http.js';
+import { closedPorts, refuseAll, SilentServer } from './lib/ports.js';
+import { coldStart, cpuMs, forkChild, killForked, ROOT, rssMiB, stopForked, terminate, type Forked } from './lib/processes.js';
+import { createBody, seedVault } from './lib/profiles.js';
+import { judgeAll, renderTable, saveResults, type Figure } from './lib/report.js';
+import { percentile, round, summarise } from './lib/stats.js';
+
+const TOKEN = randomBytes(24).toString('base64url');
+const AUTH = { Authorization: `Bearer ${TOKEN}` };
+const LIST = '/api/llm/profiles';
+const AUTOCANNON_SECONDS = 4;
+const LIST_PAIRS = 3;
+const DISCOVERY_TIMEOUT_MS = 1_000;
+const COLD_STARTS = 5;
+const SETTLE_MS = 1_500;
+const WRITES = 200;
+
+const figures: Figure[] = [];
+const loadByPhase: Record<string, number[]> = {};
+
+function log(message: string): void {
+  process.stdout.write(`${message}\n`);
+}
+
+function phase(name: string): void {
+  loadByPhase[name] = os.loadavg().map((x) => round(x));
+  log(`… ${name} (load average ${loadByPhase[name]?.join(' ')})`);
+}
+
+async function newestMtime(dir: string): Promise<number> {
+  let newest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, (await stat(path.join(entry.parentPath, entry.name))).mtimeMs);
+  }
+  return newest;
+}
+
+/** The cold start and the service children run the built code; build it when it is missing or stale. */
+async function ensureBuilt(): Promise<void> {
+  const built = await stat(path.join(ROOT, 'dist', 'src', 'main.js')).then((s) => s.mtimeMs, () => 0);
+  const sources = Math.max(await newestMtime(path.join(ROOT, 'src')), await newestMtime(path.join(ROOT, 'generated')));
+  if (built >= sources) return;
+  log('… building dist/ (tsc -p tsconfig.build.json)');
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  // tsc emits even when some file has a type error; `npm run typecheck` is the place that fails for those.
+  await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT }).catch(() => log('! tsc reported type errors; benchmarking the code it emitted'));
+}
+
+interface CannonRun {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  bad: number;
+}
+
+async function cannon(url: string, connections: number, seconds: number, headers: Record<string, string> = {}): Promise<CannonRun> {
+  const result = await autocannon({ url, connections, duration: seconds, headers });
+  return {
+    rps: result['2xx'] / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result['2xx'],
+    bad: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+/**
+ * Alternates the two servers in pairs of runs, so a change in machine load hits both alike, and
+ * judges the median of the per-pair ratios (one noisy run cannot decide the figure).
+ */
+async function listThroughput(service: Forked, baseline: Forked): Promise<void> {
+  phase('list, 50 profiles, 20 connections');
+  const serviceUrl = service.url + LIST;
+  const baselineUrl = baseline.url + LIST;
+  await cannon(serviceUrl, 20, 1, AUTH);
+  await cannon(baselineUrl, 20, 1);
+  const pairs: { svc: CannonRun; base: CannonRun }[] = [];
+  for (let pair = 0; pair < LIST_PAIRS; pair += 1) {
+    pairs.push({ svc: await cannon(serviceUrl, 20, AUTOCANNON_SECONDS, AUTH), base: await cannon(baselineUrl, 20, AUTOCANNON_SECONDS) });
+  }
+  const median = (values: number[]): number => percentile(values, 50);
+  const ratio = median(pairs.map((p) => p.svc.rps / p.base.rps));
+  const base = median(pairs.map((p) => p.base.rps));
+  const bad = pairs.reduce((sum, p) => sum + p.svc.bad + p.base.bad, 0);
+  const notes = `${LIST_PAIRS} alternated pairs of ${AUTOCANNON_SECONDS} s runs; service ${pairs.map((p) => round(p.svc.rps, 0)).join('/')} req/s, bare ${pairs.map((p) => round(p.base.rps, 0)).join('/')} req/s; figure = median bare × median pair ratio; non-2xx or errors: ${bad}`;
+  figures.push(
+    { id: 'list50.rps', label: 'list 50, 20 conns: requests/s', unit: 'req/s', value: base * ratio, baseline: { label: 'bare Express, same JSON', value: base }, target: { kind: 'atLeast', value: 0.65, of: 'ratio' }, notes },
+    { id: 'list50.p50', label: 'list 50, 20 conns: p50', unit: 'ms', value: median(pairs.map((p) => p.svc.p50)), baseline: { label: 'bare Express', value: median(pairs.map((p) => p.base.p50)) }, target: null },
+    { id: 'list50.p99', label: 'list 50, 20 conns: p99', unit: 'ms', value: median(pairs.map((p) => p.svc.p99)), baseline: { label: 'bare Express', value: median(pairs.map((p) => p.base.p99)) }, target: { kind: 'atMost', value: 15, of: 'value' } },
+  );
+}
+
+async function sequential(count: number, fn: (i: number) => Promise<number>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < count; i += 1) samples.push(await fn(i));
+  return samples;
+}
+
+function writeFigures(kind: string, samples: number[], floor: number[]): void {
+  const s = summarise(samples);
+  const f = summarise(floor);
+  const notes = `${s.n} sequential requests, max ${round(s.max)} ms; floor = the same bytes written temp → fsync → rename → fsync dir, no HTTP`;
+  figures.push(
+    { id: `${kind}.p50`, label: `${kind} (durable): p50`, unit: 'ms', value: s.p50, baseline: { label: 'durable-write floor', value: f.p50 }, target: { kind: 'atMost', value: 5, of: 'value' }, notes },
+    { id: `${kind}.p99`, label: `${kind} (durable): p99`, unit: 'ms', value: s.p99, baseline: { label: 'durable-write floor', value: f.p99 }, target: { kind: 'atMost', value: 25, of: 'value' }, notes },
+  );
+}
+
+async function writesAndList(work: string, discoveryPorts: number[], hole: SilentServer): Promise<void> {
+  const service = await forkChild('service-child.mjs', {
+    dataDir: path.join(work, 'service'),
+    token: TOKEN,
+    discovery: { localHosts: ['127.0.0.1', 'localhost'], ports: discoveryPorts },
+  });
+  const api = new BenchClient(service.url, AUTH);
+  try {
+    phase('create 50 profiles');
+    const ids: string[] = [];
+    const creates = await sequential(50, async (i) => {
+      const { ms, json } = await api.expect<{ profile: { id: string } }>(201, 'POST', LIST, createBody(i));
+      ids.push(json.profile.id);
+      return ms;
+    });
+
+    const listBody = (await api.expect(200, 'GET', LIST)).json;
+    const baseline = await forkChild('baseline-child.mjs', { body: listBody });
+    try {
+      await listThroughput(service, baseline);
+    } finally {
+      await killForked(baseline);
+    }
+
+    phase('create, update, activate one at a time');
+    // Interleaved, with the floor measured between them, so a change in disk or CPU load hits all four alike.
+    const floorFile = path.join(work, 'floor', 'profiles.json');
+    await mkdir(path.dirname(floorFile), { recursive: true });
+    const updates: number[] = [];
+    const activations: number[] = [];
+    const floor: number[] = [];
+    const moreCreates = WRITES - creates.length;
+    for (let i = 0; i < WRITES; i += 1) {
+      if (i < moreCreates) creates.push((await api.expect(201, 'POST', LIST, createBody(50 + i))).ms);
+      updates.push((await api.expect(200, 'PATCH', `${LIST}/${ids[i % ids.length]}`, { changes: { modelId: `model-${i}` } })).ms);
+      // Alternating two profiles makes every activation a real change (re-activating the active one writes nothing).
+      activations.push((await api.expect(200, 'POST', `${LIST}/${ids[1 + (i % 2)]}/activate`)).ms);
+      const vaultText = await readFile(path.join(work, 'service', 'profiles.json'), 'utf8');
+      const start = performance.now();
+      await durableWrite(floorFile, vaultText);
+      floor.push(performance.now() - start);
+    }
+    writeFigures('create', creates, floor);
+    writeFigures('update', updates, floor);
+    writeFigures('activate', activations, floor);
+
+    await discovery(api, discoveryPorts, hole);
+    await promptTest(api);
+  } finally {
+    api.close();
+    const code = await stopForked(service);
+    if (code !== 0) log(`! the service exited with ${code} on close`);
+  }
+}
+
+async function discovery(api: BenchClient, ports: number[], hole: SilentServer): Promise<void> {
+  const scan = async (): Promise<number> => (await api.expect(200, 'POST', `${LIST}/discover`, { scope: { strategy: 'local', timeoutMs: DISCOVERY_TIMEOUT_MS, force: true } })).ms;
+  const hosts = [...new Set(['127.0.0.1', ...(await lookup('localhost', { all: true })).map((a) => a.address)])];
+  const candidates = `${hosts.length} host(s) × ${ports.length} ports`;
+
+  phase('discovery, all candidates closed');
+  await scan();
+  const closed = await sequential(20, scan);
+  const floor = await sequential(20, () => refuseAll(hosts, ports));
+  const c = summarise(closed);
+  figures.push({
+    id: 'discovery.closed',
+    label: 'discovery, all closed: p50',
+    unit: 'ms',
+    value: c.p50,
+    baseline: { label: 'raw connect to each, refused', value: percentile(floor, 50) },
+    target: { kind: 'atMost', value: 150, of: 'value' },
+    notes: `${candidates}; 20 forced scans, max ${round(c.max)} ms`,
+  });
+
+  phase('discovery, one black-holed candidate');
+  await hole.start();
+  try {
+    const holed = summarise(await sequential(5, scan));
+    figures.push({
+      id: 'discovery.blackholed',
+      label: 'discovery, one black hole: max',
+      unit: 'ms',
+      value: holed.max,
+      baseline: { label: 'the scan deadline timeoutMs', value: DISCOVERY_TIMEOUT_MS },
+      target: { kind: 'atMost', value: DISCOVERY_TIMEOUT_MS + 150, of: 'value' },
+      notes: `${candidates}, one accepting and never answering; 5 forced scans, p50 ${round(holed.p50)} ms`,
+    });
+  } finally {
+    await hole.stop();
+  }
+}
+
+async function promptTest(api: BenchClient): Promise<void> {
+  phase('test prompt through a llama.cpp emulator');
+  const emulator = await startEmulator('llama.cpp');
+  // The service opens a fresh connection per test; so does the direct call it is compared with.
+  const direct = new BenchClient(emulator.url, { 'User-Agent': 'llm-profiles-bench' }, { keepAlive: false });
+  try {
+    const { json } = await api.expect<{ profile: { id: string } }>(201, 'POST', LIST, {
+      profile: { name: 'Bench emulator', providerType: 'llama.cpp', endpointUrl: emulator.url, modelId: 'qwen2.5-7b-instruct' },
+    });
+    const testPath = `${LIST}/${json.profile.id}/test`;
+    const chat = { model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: 'Reply with one word: ready?' }], max_tokens: 16 };
+    const viaService = async (): Promise<number> => {
+      const reply = await api.expect<{ success: boolean; errorCode: string | null }>(200, 'POST', testPath, {});
+      if (!reply.json.success) throw new Error(`the test prompt failed: ${reply.json.errorCode}`);
+      return reply.ms;
+    };
+    const straight = async (): Promise<number> => {
+      const reply = await direct.request('POST', '/v1/chat/completions', chat);
+      if (reply.status !== 200) throw new Error(`the emulator answered ${reply.status}: ${reply.body.slice(0, 200)}`);
+      return reply.ms;
+    };
+    for (let i = 0; i < 10; i += 1) {
+      await viaService();
+      await straight();
+    }
+    const service: number[] = [];
+    const emulated: number[] = [];
+    for (let i = 0; i < 200; i += 1) {
+      service.push(await viaService());
+      emulated.push(await straight());
+    }
+    const overhead = percentile(service, 50) - percentile(emulated, 50);
+    figures.push({
+      id: 'test.overhead',
+      label: 'test prompt overhead: p50',
+      unit: 'ms',
+      value: overhead,
+      baseline: { label: 'emulator called directly, p50', value: percentile(emulated, 50) },
+      target: { kind: 'atMost', value: 5, of: 'value' },
+      notes: `p50 through the service ${round(percentile(service, 50))} ms minus p50 direct; 200 pairs, alternated; emulator violations: ${emulator.violations.length}`,
+    });
+  } finally {
+    direct.close();
+    await emulator.close();
+  }
+}
+
+async function largeList(work: string): Promise<void> {
+  phase('list, 1 000 profiles');
+  const dataDir = path.join(work, 'large');
+  await seedVault(dataDir, 1_000);
+  const service = await forkChild('service-child.mjs', { dataDir, token: TOKEN, discovery: { ports: [] } });
+  const api = new BenchClient(service.url, AUTH);
+  try {
+    const { json } = await api.expect<{ profiles: unknown[] }>(200, 'GET', LIST);
+    if (json.profiles.length !== 1_000) throw new Error(`expected 1000 profiles, listed ${json.profiles.length}`);
+    const baseline = await forkChild('baseline-child.mjs', { body: json });
+    const bare = new BenchClient(baseline.url);
+    try {
+      for (let i = 0; i < 20; i += 1) {
+        await api.expect(200, 'GET', LIST);
+        await bare.expect(200, 'GET', LIST);
+      }
+      const service: number[] = [];
+      const plain: number[] = [];
+      for (let i = 0; i < 150; i += 1) {
+        service.push((await api.expect(200, 'GET', LIST)).ms);
+        plain.push((await bare.expect(200, 'GET', LIST)).ms);
+      }
+      const s = summarise(service);
+      figures.push({
+        id: 'list1000.p50',
+        label: 'list 1 000, one at a time: p50',
+        unit: 'ms',
+        value: s.p50,
+        baseline: { label: 'bare Express, same JSON', value: percentile(plain, 50) },
+        target: { kind: 'atMost', value: 20, of: 'value' },
+        notes: `150 sequential requests, alternated with the baseline; service p99 ${round(s.p99)} ms; body ${Math.round(JSON.stringify(json).length / 1024)} KiB`,
+      });
+    } finally {
+      bare.close();
+      await killForked(baseline);
+    }
+  } finally {
+    api.close();
+    await stopForked(service);
+  }
+}
+
+async function coldStarts(work: string): Promise<void> {
+  phase('cold start and idle RSS');
+  const service = { starts: [] as number[], cpu: [] as number[], rss: [] as number[], exitCodes: [] as (number | null)[] };
+  const bare = { starts: [] as number[], rss: [] as number[] };
+  for (let i = 0; i < COLD_STARTS; i += 1) {
+    const dataDir = path.join(work, `cold-${i}`);
+    const env = { ...process.env, LLM_PROFILES_API_TOKEN: TOKEN, LLM_PROFILES_LOG_LEVEL: 'warn' };
+    const started = await coldStart(['dist/src/main.js', '--port', '0', '--data-dir', dataDir], env, '/api/health');
+    service.starts.push(started.ms);
+    service.cpu.push(await cpuMs(started.pid));
+    await sleep(SETTLE_MS);
+    service.rss.push(await rssMiB(started.pid));
+    service.exitCodes.push(await terminate(started.child));
+
+    const baseline = await coldStart(['bench/baseline-child.mjs'], process.env, '/api/health');
+    bare.starts.push(baseline.ms);
+    await sleep(SETTLE_MS);
+    bare.rss.push(await rssMiB(baseline.pid));
+    await terminate(baseline.child);
+  }
+  const exits = service.exitCodes.every((code) => code === 0) ? 'every SIGTERM exited 0' : `exit codes ${service.exitCodes.join(',')}`;
+  figures.push(
+    {
+      id: 'coldstart',
+      label: 'cold start to first 200: median',
+      unit: 'ms',
+      value: percentile(service.starts, 50),
+      baseline: { label: 'bare Express, same poll', value: percentile(bare.starts, 50) },
+      target: { kind: 'atMost', value: 1_000, of: 'value' },
+      notes: `${COLD_STARTS} starts of node dist/src/main.js --port 0 over a new data dir: ${service.starts.map((x) => Math.round(x)).join(', ')} ms; CPU used by then ${service.cpu.map((x) => Math.round(x)).join(', ')} ms; ${exits}`,
+    },
+    {
+      id: 'rss.idle',
+      label: 'idle RSS: median',
+      unit: 'MiB',
+      value: percentile(service.rss, 50),
+      baseline: { label: 'bare Express', value: percentile(bare.rss, 50) },
+      target: { kind: 'atMost', value: 120, of: 'value' },
+      notes: `VmRSS ${SETTLE_MS} ms after the first 200: ${service.rss.map((x) => round(x, 1)).join(', ')} MiB`,
+    },
+  );
+}
+
+async function main(): Promise<void> {
+  const began = performance.now();
+  const startedAt = new Date().toISOString();
+  await ensureBuilt();
+  const work = await mkdtemp(path.join(os.tmpdir(), 'llm-profiles-bench-'));
+  const ports = await closedPorts(8);
+  const hole = new SilentServer(ports.pop() as number);
+  try {
+    await writesAndList(work, [...ports, hole.port], hole);
+    await largeList(work);
+    await coldStarts(work);
+  } finally {
+    await hole.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+
+  const results = judgeAll(figures);
+  const seconds = round((performance.now() - began) / 1000, 1);
+  log('');
+  log(renderTable(results));
+  log('');
+  for (const f of results) if (f.notes) log(`- ${f.label}: ${f.notes}`);
+  const file = path.join(ROOT, 'bench', 'results.json');
+  await saveResults(file, results, { startedAt, durationSeconds: seconds, loadAverageByPhase: loadByPhase });
+  const missed = results.filter((f) => f.met === false).map((f) => f.label);
+  log(`\n${results.length} figures in ${seconds} s; written to bench/results.json. ${missed.length === 0 ? 'Every target met.' : `Missed: ${missed.join('; ')}.`}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`The benchmark failed: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

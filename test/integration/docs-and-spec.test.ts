@@ -1,0 +1,148 @@
+/**
+ * The contract as third parties meet it: /docs, /openapi.yaml and /openapi.json served without
+ * a token, and the CLIs other tools use (redocly lint and bundle, openapi-typescript) happy with
+ * what is served. The Redoc page is built here (a few seconds) exactly as `npm run docs` does.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'yaml';
+import { packageRoot } from '../../src/compose.js';
+import { findSpecPath, loadContract } from '../../src/http/contract.js';
+import { loadDocsPage } from '../../src/http/docs-page.js';
+import { operations, spec } from '../support/contract.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const ROOT = packageRoot();
+const BIN = path.join(ROOT, 'node_modules', '.bin');
+const run = promisify(execFile);
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let server: TestServer;
+let work: string;
+
+/**
+ * Runs the `docs` script from package.json (whatever flags it has), writing aside and renaming into
+ * place so a server starting meanwhile never reads half a page.
+ */
+async function buildDocs(): Promise<void> {
+  const scripts = (JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const [command, ...args] = (scripts.docs ?? '').split(/\s+/);
+  const output = args.indexOf('--output');
+  if (command !== 'redocly' || output < 0) throw new Error(`the docs script is not a redocly build with --output: ${scripts.docs}`);
+  const target = path.join(ROOT, args[output + 1] as string);
+  await mkdir(path.dirname(target), { recursive: true });
+  const aside = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+  args[output + 1] = aside;
+  await run(path.join(BIN, 'redocly'), args, { cwd: ROOT });
+  await rename(aside, target);
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'llm-profiles-spec-'));
+  await buildDocs();
+  server = await startTestServer();
+}, 60_000);
+
+afterAll(async () => {
+  await server.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('/docs', () => {
+  test('serves the Redoc reference without a token, naming every operation', async () => {
+    const res = await server.http.get('/docs');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+    const page = res.text;
+    expect(page).toMatch(/redoc/i);
+    expect(operations.length).toBeGreaterThanOrEqual(11);
+    for (const { operationId, operation } of operations) {
+      expect(page).toContain(`"operationId":"${operationId}"`);
+      expect(page).toContain(operation.summary as string);
+    }
+    expect((await server.http.get('/docs/')).status).toBe(200);
+  });
+
+  test('the learner-facing behaviour is explained: invariants, safe storage, consent, test outcomes, discovery statuses', async () => {
+    const description = (JSON.parse((await server.http.get('/openapi.json')).text) as Json).info.description as string;
+    for (const heading of ['Invariants', 'Safe storage', 'Consent', 'Test outcomes', 'Discovery statuses']) {
+      expect(description).toMatch(new RegExp(`^## ${heading}$`, 'm'));
+    }
+    for (const code of spec.components.schemas.OutcomeErrorCode.enum as string[]) expect(description).toContain(code);
+    for (const status of spec.components.schemas.DiscoveryFinding.properties.status.enum as string[]) expect(description).toContain(status);
+    const page = (await server.http.get('/docs')).text;
+    for (const section of ['invariants', 'safe-storage', 'consent', 'test-outcomes', 'discovery-statuses']) expect(page).toContain(`/section/${section}`);
+  });
+
+  test('without a Redoc build, a plain index still names every operation, with the text escaped', async () => {
+    const contract = loadContract();
+    const page = loadDocsPage(path.join(work, 'no-docs-here'), contract);
+    for (const { operationId, method, route } of operations) {
+      expect(page).toContain(`id="${operationId}"`);
+      expect(page).toContain(`${method.toUpperCase()} ${route}`);
+    }
+    expect(page).toContain('href="/openapi.yaml"');
+    expect(page).not.toMatch(/<script/i);
+  });
+});
+
+describe('the served spec', () => {
+  test('/openapi.yaml is the contract file, byte for byte, without a token', async () => {
+    const res = await server.http.get('/openapi.yaml').buffer(true).parse((response, done) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => done(null, text));
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/yaml/);
+    expect(res.body).toBe(await readFile(findSpecPath(), 'utf8'));
+  });
+
+  test('/openapi.json parses to the same document, without a token', async () => {
+    const res = await server.http.get('/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(res.text)).toEqual(parse(await readFile(findSpecPath(), 'utf8')));
+  });
+
+  test('redocly lint (the strict house rules) accepts the served JSON, and would catch a broken one', async () => {
+    const served = JSON.parse((await server.http.get('/openapi.json')).text) as Json;
+    const good = path.join(work, 'served.json');
+    const broken = path.join(work, 'broken.json');
+    await writeFile(good, JSON.stringify(served));
+    const damaged = structuredClone(served);
+    delete damaged.paths['/api/llm/profiles'].get.operationId;
+    await writeFile(broken, JSON.stringify(damaged));
+    const lint = (file: string) => run(path.join(BIN, 'redocly'), ['lint', file, '--config', path.join(ROOT, 'redocly.yaml'), '--format=stylish'], { cwd: work });
+    const [accepted, refused] = await Promise.allSettled([lint(good), lint(broken)]);
+    expect(accepted.status).toBe('fulfilled');
+    expect(refused.status).toBe('rejected');
+    const { stdout, stderr } = (refused as PromiseRejectedResult).reason as { stdout: string; stderr: string };
+    expect(stdout + stderr).toMatch(/operation-operationId/);
+  }, 30_000);
+
+  test('openapi-typescript generates, from the served JSON, exactly the committed types', async () => {
+    const served = path.join(work, 'for-types.json');
+    await writeFile(served, (await server.http.get('/openapi.json')).text);
+    const out = path.join(work, 'types.ts');
+    // Run outside the repo: in it, openapi-typescript follows redocly.yaml and regenerates generated/ instead.
+    await run(path.join(BIN, 'openapi-typescript'), [served, '-o', out], { cwd: work });
+    expect(await readFile(out, 'utf8')).toBe(await readFile(path.join(ROOT, 'generated', 'llm-profiles.ts'), 'utf8'));
+  }, 30_000);
+
+  test('redocly bundle produces one self-contained file', async () => {
+    const out = path.join(work, 'bundled.yaml');
+    await run(path.join(BIN, 'redocly'), ['bundle', 'openapi/llm-profiles.yaml', '--output', out], { cwd: ROOT });
+    const bundled = parse(await readFile(out, 'utf8')) as Json;
+    const refs = JSON.stringify(bundled).match(/"\$ref":"[^"]*"/g) ?? [];
+    expect(refs.length).toBeGreaterThan(0);
+    expect(refs.filter((ref) => !ref.startsWith('"$ref":"#/'))).toEqual([]);
+    expect(Object.keys(bundled.paths as Json).sort()).toEqual(Object.keys(spec.paths as Json).sort());
+  }, 30_000);
+});
