@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as OpenApiValidator from 'express-openapi-validator';
-import { parse } from 'yaml';
+import { load as parse } from 'js-yaml';
 import {
   DomainError,
   MethodNotAllowedError,

@@ -8,7 +8,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import got, { type Request as GotRequest } from 'got';
+import type { Request as GotRequest } from 'got';
 import { ADDRESS_NOT_ALLOWED_CODE, literalHostAllowed, policyLookup, type SavedAddressClass } from './address-policy.js';
 import type { OutcomeErrorCode, OutboundRequest, ProviderFailure, ProviderReply } from './types.js';
 
@@ -97,8 +97,12 @@ function parseJson(body: string): unknown {
   }
 }
 
+/** got is loaded on the first outbound call, not at start: most runs never test a prompt. */
+let gotLoading: Promise<typeof import('got')> | undefined;
+
 /** Sends one request; never throws for anything the network or the provider does. */
 export async function outboundCall(request: OutboundRequest, options: CallOptions): Promise<CallResult> {
+  const { default: got } = await (gotLoading ??= import('got'));
   const started = options.now();
   const noTimings: CallTimings = { connectMs: null, firstByteMs: null, totalMs: null };
   const literal = literalHostAllowed(request.url.hostname, options.savedAddressClass);

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { parse } from 'yaml';
+import { load as parse } from 'js-yaml';
 import { packageRoot } from '../../src/compose.js';
 import { findSpecPath, loadContract } from '../../src/http/contract.js';
 import { loadDocsPage } from '../../src/http/docs-page.js';

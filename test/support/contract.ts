@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
-import { parse } from 'yaml';
+import { load as parse } from 'js-yaml';
 import { findSpecPath } from '../../src/http/contract.js';
 
 // ajv-formats is CommonJS: under ESM its default import is the module object's function itself.
@@ -14,7 +14,7 @@ const addFormats = addFormatsImport as unknown as typeof addFormatsImport.defaul
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export const spec: Json = parse(readFileSync(findSpecPath(), 'utf8'));
+export const spec = parse(readFileSync(findSpecPath(), 'utf8')) as Json;
 export const SPEC_DIR = path.dirname(findSpecPath());
 
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { ProviderType } from '../../vault/state.js';
 import type { ProfileService } from '../../profiles/service.js';
-import { toProfileView } from '../../profiles/view.js';
+import { createProfileViewer } from '../../profiles/view.js';
 import type { DiagnosticsRecorder } from '../../diagnostics/recorder.js';
 import { contextOf, sendJson } from '../context.js';
 import type { Payload, QueryOf, RequestBody } from '../types.js';
@@ -20,6 +20,7 @@ function ifMatchOf(req: Request): string | undefined {
 /** Profile CRUD and activation. Handlers are thin: parse, call the use case, shape the answer. */
 export function profileRoutes({ profiles, diagnostics }: ProfileRouteDeps): Router {
   const router = Router();
+  const toProfileView = createProfileViewer();
 
   router.get('/api/llm/profiles', async (req: Request, res: Response) => {
     const query = req.query as QueryOf<'listProfiles'>;
