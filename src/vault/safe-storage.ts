@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { VaultLockedError } from '../errors.js';
 import { decryptSecret, encryptSecret, keyIdOf } from './cipher.js';
-import { nodeFs, type FileStat, type FsLayer, type WritableFile } from './fs-layer.js';
+import { nodeFs, type FileStat, type FsLayer } from './fs-layer.js';
 import type { KeyEnvelope } from './state.js';
 
 export type SafeStorageReason = 'key-missing' | 'key-unreadable' | 'key-permissions' | 'key-owner' | 'key-malformed' | 'key-mismatch';
@@ -76,6 +76,7 @@ export class SafeStorage {
 
   /** At start: if the key file is missing and `vaultHasCiphertext` is false, create 32 random bytes 0600. Never over existing ciphertext. */
   async initialize(vaultHasCiphertext: boolean): Promise<void> {
+    await this.sweepScratch();
     if (vaultHasCiphertext) return;
     try {
       await this.fs.stat(this.keyFile);
@@ -84,24 +85,48 @@ export class SafeStorage {
       // Present but not stat-able: check() reports it; creating a key is only for a missing one.
       if (!isMissing(error)) return;
     }
-    let file: WritableFile;
-    try {
-      file = await this.fs.openExclusive(this.keyFile, KEY_MODE);
-    } catch (error) {
-      // Created meanwhile: keep whatever is there.
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
-      throw error;
-    }
+    // Written aside and hard-linked into place: a start cut short (kill -9, power loss) must never
+    // leave a short key file behind, which would lock safe storage until someone deletes it by hand.
+    const scratch = `${this.keyFile}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    const file = await this.fs.openExclusive(scratch, KEY_MODE);
     try {
       await file.write(randomBytes(KEY_BYTES));
       await file.sync();
       await file.close();
-      await this.fs.syncDir(path.dirname(this.keyFile));
     } catch (error) {
       await file.close().catch(() => undefined);
+      await this.fs.unlink(scratch).catch(() => undefined);
+      throw error;
+    }
+    try {
+      await this.fs.link(scratch, this.keyFile);
+    } catch (error) {
+      // Created meanwhile: keep whatever is there.
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+      throw error;
+    } finally {
+      await this.fs.unlink(scratch).catch(() => undefined);
+    }
+    try {
+      await this.fs.syncDir(path.dirname(this.keyFile));
+    } catch (error) {
       await this.fs.unlink(this.keyFile).catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Removes key files an interrupted initialize() left aside. */
+  private async sweepScratch(): Promise<void> {
+    const dir = path.dirname(this.keyFile);
+    const base = path.basename(this.keyFile).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const scratch = new RegExp(`^${base}\\.\\d+\\.[0-9a-f]{12}\\.tmp$`);
+    let names: string[];
+    try {
+      names = await this.fs.readdir(dir);
+    } catch {
+      return;
+    }
+    await Promise.all(names.filter((name) => scratch.test(name)).map((name) => this.fs.unlink(path.join(dir, name)).catch(() => undefined)));
   }
 
   /** Cheap check for every request: stat the key file; re-read + re-verify only when its stat signature changed. */
