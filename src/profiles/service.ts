@@ -4,6 +4,7 @@
  * after safe storage is confirmed available, so a failed request changes nothing.
  */
 import { randomUUID } from 'node:crypto';
+import type { components } from '../../generated/llm-profiles.js';
 import {
   ConflictError,
   NotFoundError,
@@ -17,23 +18,9 @@ import type { ProviderType, StoredProfile, VaultData } from '../vault/state.js';
 import { etagOf, ifMatchSatisfied } from './etag.js';
 import { checkProfile, keyMustBeResent, normaliseName, sameName, type ProfileFields } from './rules.js';
 
-export interface ProfileInput {
-  name: string;
-  providerType: ProviderType;
-  endpointUrl: string;
-  apiKey?: string;
-  modelId?: string | null;
-  consentTimestamp?: string | null;
-}
-
-export interface ProfileChanges {
-  name?: string;
-  providerType?: ProviderType;
-  endpointUrl?: string;
-  apiKey?: string | null;
-  modelId?: string | null;
-  consentTimestamp?: string | null;
-}
+/** A profile as the learner enters it, and the fields an update may change (from the contract). */
+export type ProfileInput = components['schemas']['ProfileInput'];
+export type ProfileChanges = components['schemas']['ProfileChanges'];
 
 export interface ProfileRecord {
   profile: StoredProfile;
