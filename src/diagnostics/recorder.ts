@@ -114,8 +114,9 @@ export class DiagnosticsRecorder {
     } catch {
       // An unreadable trail still leaves the in-memory entries to answer with.
     }
-    const onDisk = new Set(stored.map((s) => s.line));
-    const merged = [...stored, ...this.ring.filter((s) => !onDisk.has(s.line))]
+    // The ring holds the newest entries in the order they were recorded; what is only on disk is older.
+    const inRing = new Set(this.ring.map((s) => s.line));
+    const merged = [...stored.filter((s) => !inRing.has(s.line)), ...this.ring]
       .map((s) => s.entry)
       .filter((entry) => correlationId === undefined || entry.correlationId === correlationId);
     merged.sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));
