@@ -120,7 +120,7 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
           server.closeIdleConnections();
         });
         // Writes already acknowledged are on disk (each commit fsyncs before answering); wait for any in flight.
-        await vault.commit((draft) => draft).catch(() => undefined);
+        await vault.settled();
         await diagnostics.close();
         await lock.release();
       })();

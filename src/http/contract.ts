@@ -29,15 +29,15 @@ export function findSpecPath(from = path.dirname(fileURLToPath(import.meta.url))
 }
 
 export interface ContractDocument {
+  /** The file's text, served as it is at /openapi.yaml. */
   yaml: string;
-  json: string;
   document: Record<string, unknown>;
 }
 
 export function loadContract(specPath = findSpecPath()): ContractDocument {
   const yaml = readFileSync(specPath, 'utf8');
   const document = parse(yaml) as Record<string, unknown>;
-  return { yaml, json: JSON.stringify(document), document };
+  return { yaml, document };
 }
 
 export function contractValidator(contract: ContractDocument) {
@@ -119,7 +119,7 @@ function fieldErrorOf(issue: ValidatorIssue): FieldError {
   if (format?.[1]) params.format = format[1];
   const type = /must be (\w+)$/.exec(message);
   if (keyword === 'type' && type?.[1]) params.expected = type[1];
-  return { pointer, messageKey: KEYWORD_KEYS[keyword] ?? 'field.invalid', params, fallback: undefined };
+  return { pointer, messageKey: KEYWORD_KEYS[keyword] ?? 'field.invalid', params };
 }
 
 const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];

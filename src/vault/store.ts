@@ -72,6 +72,11 @@ export class ProfileVault {
    * fails (mutate, the invariants, any write step) leaves memory and the file as they were;
    * VaultWriteError(step) reports a failed write. The draft becomes the committed state, frozen.
    */
+  /** Resolves once no commit is running or queued (for shutdown). */
+  settled(): Promise<void> {
+    return this.mutex.waitForUnlock();
+  }
+
   commit<T>(mutate: (draft: VaultData) => T | Promise<T>): Promise<T> {
     return this.mutex.runExclusive(async () => {
       this.assertReadable();

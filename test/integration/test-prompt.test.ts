@@ -152,8 +152,8 @@ test('a client that disconnects aborts the outbound call', async () => {
   controller.abort();
   await pending;
   const closeDeadline = Date.now() + 3000;
-  while ((silent as unknown as { openConnections(): number }).openConnections() > 0 && Date.now() < closeDeadline) await new Promise((r) => setTimeout(r, 20));
-  expect((silent as unknown as { openConnections(): number }).openConnections()).toBe(0);
+  while (silent.openConnections() > 0 && Date.now() < closeDeadline) await new Promise((r) => setTimeout(r, 20));
+  expect(silent.openConnections()).toBe(0);
 });
 
 test('the canary key and prompt appear in no response, diagnostics line or log line', async () => {

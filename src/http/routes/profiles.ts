@@ -30,7 +30,7 @@ export function profileRoutes({ profiles, diagnostics }: ProfileRouteDeps): Rout
       profiles: result.profiles.map((record) => toProfileView(record, locale)),
       activeProfileId: result.activeProfileId,
     };
-    if (query.includeDiagnostics === true || (query.includeDiagnostics as unknown) === 'true') {
+    if (query.includeDiagnostics === true) {
       payload.diagnostics = await diagnostics.recent({ limit: RECENT_DIAGNOSTICS });
     }
     contextOf(res).meta.count = payload.profiles.length;

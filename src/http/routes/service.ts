@@ -70,8 +70,8 @@ export function specRoutes(contract: ContractDocument, docsHtml: () => string): 
     res.send(contract.yaml);
   });
   router.get('/openapi.json', (_req, res) => {
-    res.type('application/json; charset=utf-8').setHeader('Cache-Control', 'no-cache');
-    res.send(contract.json);
+    res.setHeader('Cache-Control', 'no-cache');
+    res.json(contract.document);
   });
   router.get(['/docs', '/docs/'], (_req, res) => {
     res.setHeader('Content-Security-Policy', DOCS_CSP);

@@ -1,11 +1,9 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { DiagnosticsRecorder } from '../../diagnostics/recorder.js';
 import type { ProfileService } from '../../profiles/service.js';
-import { addressClassOf } from '../../profiles/endpoint.js';
+import { addressClassOf, hostLabel } from '../../profiles/endpoint.js';
 import type { PromptTestService, TestOutcome, TestTarget } from '../../prompt-test/service.js';
 import { contextOf, sendJson, type RequestContext } from '../context.js';
-import type { RequestHandler } from 'express';
-import type { DiagnosticsRecorder } from '../../diagnostics/recorder.js';
-import { hostLabel } from '../../profiles/endpoint.js';
 import type { RequestBody } from '../types.js';
 
 export interface TestingRouteDeps {

@@ -4,7 +4,9 @@
  * command it predicts the status, the code and the state after; the stateful test compares
  * that with what the server answers.
  */
-export type ProviderType = 'llama.cpp' | 'ollama' | 'azure' | 'custom' | 'anthropic';
+import type { components } from '../../../generated/llm-profiles.js';
+
+export type ProviderType = components['schemas']['ProviderType'];
 
 export const PROVIDER_TYPES: ProviderType[] = ['llama.cpp', 'ollama', 'azure', 'custom', 'anthropic'];
 

@@ -1,6 +1,7 @@
 /** Azure OpenAI: POST /openai/deployments/{deployment}/chat/completions?api-version=… with an `api-key` header. */
 import { jsonContentTypeViolation, messagesViolation, type Handler } from './harness.js';
 import type { EmulatorState } from './state.js';
+import { chatCompletion } from './chat-completion.js';
 
 export type AzureScenario = { delayMs?: number } & (
   | { name: 'success'; reply?: string; deployment?: string }
@@ -49,18 +50,7 @@ export function azureHandler(state: EmulatorState<AzureScenario>): Handler {
       }
       case 'success':
         if (deployment !== (scenario.deployment ?? 'gpt4o')) return notFound();
-        return ex.json(
-          200,
-          {
-            id: 'chatcmpl-emulated',
-            object: 'chat.completion',
-            created: 1_700_000_000,
-            model: 'gpt-4o-2024-08-06',
-            choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: scenario.reply ?? 'Ready.' } }],
-            usage: { prompt_tokens: 14, completion_tokens: 2, total_tokens: 16 },
-          },
-          delay,
-        );
+        return ex.json(200, chatCompletion('gpt-4o-2024-08-06', scenario.reply ?? 'Ready.', { prompt: 14, completion: 2 }), delay);
     }
   };
 }

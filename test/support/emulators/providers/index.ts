@@ -5,7 +5,7 @@
  */
 import { anthropicHandler, type AnthropicScenario } from './anthropic.js';
 import { azureHandler, type AzureScenario } from './azure.js';
-import { startHarness, type Handler, type RecordedRequest } from './harness.js';
+import { startHarness, type Handler, type Harness } from './harness.js';
 import { llamaCppHandler, type LlamaCppScenario } from './llama-cpp.js';
 import { ollamaHandler, type OllamaScenario } from './ollama.js';
 import { openAiHandler, type OpenAiOptions, type OpenAiScenario } from './openai-compatible.js';
@@ -33,17 +33,10 @@ export interface EmulatorOptions<S> extends OpenAiOptions {
   apiKey?: string | null;
 }
 
-export interface Emulator<S> {
+/** A harness (requests, violations the real provider would refuse, connection counts) playing one provider. */
+export interface Emulator<S> extends Harness {
   kind: EmulatorKind;
-  url: string;
-  port: number;
-  requests: RecordedRequest[];
-  /** Requests the real provider would have refused; a test expects this to stay empty. */
-  violations: string[];
-  connections(): number;
-  openConnections(): number;
   setScenario(scenario: S): void;
-  close(): Promise<void>;
 }
 
 const DEFAULT_SCENARIO: { [K in EmulatorKind]: ScenarioByKind[K] } = {

@@ -1,5 +1,6 @@
 /** llama.cpp's server: POST /v1/chat/completions, Bearer when started with --api-key, `timings` in the answer. */
 import { jsonContentTypeViolation, messagesViolation, type Handler } from './harness.js';
+import { chatCompletion } from './chat-completion.js';
 import type { EmulatorState } from './state.js';
 
 export type LlamaCppScenario = { delayMs?: number } & (
@@ -27,15 +28,9 @@ export function llamaCppHandler(state: EmulatorState<LlamaCppScenario>): Handler
       case 'success':
         return ex.json(
           200,
-          {
-            id: 'chatcmpl-emulated',
-            object: 'chat.completion',
-            created: 1_700_000_000,
-            model: scenario.model ?? 'qwen2.5-7b-instruct',
-            choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: scenario.reply ?? 'Ready.' } }],
-            usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 },
+          chatCompletion(scenario.model ?? 'qwen2.5-7b-instruct', scenario.reply ?? 'Ready.', { prompt: 12, completion: 3 }, {
             timings: { prompt_n: 12, prompt_ms: 35.1, predicted_n: 3, predicted_ms: 360.4, predicted_per_second: 8.3 },
-          },
+          }),
           delay,
         );
     }

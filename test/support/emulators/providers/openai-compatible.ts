@@ -4,6 +4,7 @@
  * including OpenAI's 401 that quotes the key and LM Studio's 200 with an error body.
  */
 import { jsonContentTypeViolation, messagesViolation, type Exchange, type Handler } from './harness.js';
+import { chatCompletion } from './chat-completion.js';
 import type { EmulatorState } from './state.js';
 
 export type OpenAiScenario = { delayMs?: number } & (
@@ -86,7 +87,7 @@ export function openAiHandler(state: EmulatorState<OpenAiScenario>, options: Ope
       case 'model-not-found':
         return ex.json(404, openAiError(`The model \`${String(body.model)}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found'), delay);
       case 'empty-choices':
-        return ex.json(200, { id: 'chatcmpl-emulated', object: 'chat.completion', created: 1_700_000_000, model: 'local-model', choices: [] }, delay);
+        return ex.json(200, { ...chatCompletion('local-model', '', { prompt: 11, completion: 0 }), choices: [] }, delay);
       case 'non-json':
         return ex.text(200, '<html><body>Welcome to nginx!</body></html>', delay);
       case 'lmstudio-error':
@@ -98,14 +99,7 @@ export function openAiHandler(state: EmulatorState<OpenAiScenario>, options: Ope
       case 'success':
         return ex.json(
           200,
-          {
-            id: 'chatcmpl-emulated',
-            object: 'chat.completion',
-            created: 1_700_000_000,
-            model: scenario.model ?? (typeof body.model === 'string' ? body.model : 'local-model'),
-            choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: scenario.reply ?? 'Ready.' } }],
-            usage: { prompt_tokens: 11, completion_tokens: 2, total_tokens: 13 },
-          },
+          chatCompletion(scenario.model ?? (typeof body.model === 'string' ? body.model : 'local-model'), scenario.reply ?? 'Ready.', { prompt: 11, completion: 2 }),
           delay,
         );
     }
