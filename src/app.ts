@@ -91,7 +91,9 @@ export function createApp(deps: AppDeps): express.Express {
     const health = deps.vault.health();
     const state = await deps.safeStorage.check(health.status === 'ok' ? deps.vault.snapshot().keyCheck : null);
     lastSafeStorageStatus = state.status;
-    contextOf(res).safeStorageStatus = state.status;
+    const ctx = contextOf(res);
+    ctx.safeStorageStatus = state.status;
+    ctx.safeStorageReason = state.status === 'unavailable' ? state.reason : null;
     next();
   });
   app.use(jsonAcceptedOnly);
@@ -101,7 +103,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(profileRoutes({ profiles: deps.profiles, diagnostics: deps.diagnostics }));
   app.use(testingRoutes({ profiles: deps.profiles, promptTests: deps.promptTests, diagnostics: deps.diagnostics, testRateLimit: perTokenRateLimit(rateLimits.test) }));
   app.use(discoveryRoutes({ profiles: deps.profiles, discovery: deps.discovery, discoverRateLimit: perTokenRateLimit(rateLimits.discover) }));
-  app.use(serviceRoutes({ vault: deps.vault, safeStorage: deps.safeStorage, diagnostics: deps.diagnostics, version: deps.version }));
+  app.use(serviceRoutes({ vault: deps.vault, diagnostics: deps.diagnostics, version: deps.version }));
   app.use(() => {
     throw new RouteNotFoundError();
   });

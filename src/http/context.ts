@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { pickLocale, type Locale } from '../i18n/index.js';
+import type { SafeStorageReason } from '../vault/safe-storage.js';
 
 /** Per-request facts every response and diagnostics line carries. Lives in `res.locals.ctx`. */
 export interface RequestContext {
@@ -9,6 +10,8 @@ export interface RequestContext {
   startedAt: bigint;
   locale: Locale;
   safeStorageStatus: 'available' | 'unavailable';
+  /** Why safe storage is unavailable, as checked for this request (null when available or not yet checked). */
+  safeStorageReason: SafeStorageReason | null;
   operationId: string | null;
   profileId: string | null;
   providerType: string | null;
@@ -45,6 +48,7 @@ export function requestContext(initialStatus: () => 'available' | 'unavailable')
       startedAt: process.hrtime.bigint(),
       locale: pickLocale(req.acceptsLanguages()),
       safeStorageStatus: initialStatus(),
+      safeStorageReason: null,
       operationId: null,
       profileId: null,
       providerType: null,

@@ -2,30 +2,26 @@ import { Router, type Request, type Response } from 'express';
 import type { DiagnosticsRecorder } from '../../diagnostics/recorder.js';
 import { translate } from '../../i18n/index.js';
 import type { ProfileVault } from '../../vault/store.js';
-import type { SafeStorage } from '../../vault/safe-storage.js';
 import { contextOf, sendJson } from '../context.js';
 import type { ContractDocument } from '../contract.js';
 import type { Payload, QueryOf } from '../types.js';
 
 export interface ServiceRouteDeps {
   vault: ProfileVault;
-  safeStorage: SafeStorage;
   diagnostics: DiagnosticsRecorder;
   version: string;
 }
 
 /** Health and the support export. */
-export function serviceRoutes({ vault, safeStorage, diagnostics, version }: ServiceRouteDeps): Router {
+export function serviceRoutes({ vault, diagnostics, version }: ServiceRouteDeps): Router {
   const router = Router();
 
   router.get('/api/health', async (_req: Request, res: Response) => {
     const ctx = contextOf(res);
     const vaultHealth = vault.health();
-    const keyCheck = vaultHealth.status === 'ok' ? vault.snapshot().keyCheck : null;
-    const storage = await safeStorage.check(keyCheck);
-    ctx.safeStorageStatus = storage.status;
+    // Safe storage was checked for this request already (see app.ts); its reason is reused here.
     const vaultReason = vaultHealth.status === 'unreadable' ? vaultHealth.reason : null;
-    const safeStorageReason = storage.status === 'unavailable' ? storage.reason : null;
+    const safeStorageReason = ctx.safeStorageReason;
     let userMessage: string | null = null;
     let remediation: string | null = null;
     if (vaultReason) {
