@@ -31,7 +31,7 @@ export interface AppDeps {
   diagnostics: DiagnosticsRecorder;
   logger: Logger;
   contract: ContractDocument;
-  docsHtml: () => string;
+  docs: () => { file: string } | { html: string };
   apiToken: string;
   /** The port the server listens on (known only after listen when 0 was asked for). */
   port: () => number;
@@ -85,7 +85,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(securityHeaders);
   app.use(hostGuard({ port: deps.port, extraHosts: deps.extraAllowedHosts ?? [] }));
   app.use(originGuard(deps.allowedOrigins ?? []));
-  app.use(specRoutes(deps.contract, deps.docsHtml));
+  app.use(specRoutes(deps.contract, deps.docs));
   app.use('/api/llm', bearerAuth(deps.apiToken));
   app.use(async (_req: Request, res: Response, next: NextFunction) => {
     const health = deps.vault.health();

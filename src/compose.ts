@@ -11,7 +11,7 @@ import { createApp, type AppDeps } from './app.js';
 import { DiagnosticsRecorder } from './diagnostics/recorder.js';
 import { DEFAULT_DISCOVERY_PORTS, DiscoveryService, type DiscoveryConfig } from './discovery/service.js';
 import { findSpecPath, loadContract } from './http/contract.js';
-import { loadDocsPage } from './http/docs-page.js';
+import { docsPage } from './http/docs-page.js';
 import type { RateLimitRule } from './http/rate-limit.js';
 import { createLogger } from './logging/logger.js';
 import { ProfileService } from './profiles/service.js';
@@ -67,7 +67,8 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
     const safeStorage = new SafeStorage({ keyFile });
     const health = vault.health();
     // An unreadable vault may hold ciphertext: never create a key over it.
-    const hasCiphertext = health.status !== 'ok' || vault.snapshot().keyCheck !== null || vault.snapshot().profiles.some((p) => p.apiKey !== null);
+    const stored = health.status === 'ok' ? vault.snapshot() : null;
+    const hasCiphertext = stored === null || stored.keyCheck !== null || stored.profiles.some((p) => p.apiKey !== null);
     await safeStorage.initialize(hasCiphertext);
 
     const tokenFile = options.apiToken ? null : path.join(options.dataDir, 'api-token');
@@ -77,7 +78,6 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
       onError: (error) => logger.warn({ err: { name: (error as Error)?.name, code: (error as NodeJS.ErrnoException)?.code } }, 'diagnostics could not be written'),
     });
     const contract = loadContract();
-    const docsHtml = loadDocsPage(path.join(root, 'docs-site'), contract);
     const discoveryConfig: DiscoveryConfig = {
       localHosts: options.discovery?.localHosts ?? ['127.0.0.1', 'localhost'],
       ports: options.discovery?.ports ?? [...DEFAULT_DISCOVERY_PORTS],
@@ -94,7 +94,7 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
       diagnostics,
       logger,
       contract,
-      docsHtml: () => docsHtml,
+      docs: docsPage(path.join(root, 'docs-site'), contract),
       apiToken: token,
       port: () => boundPort,
       allowedOrigins: options.allowedOrigins ?? [],

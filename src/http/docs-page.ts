@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ContractDocument } from './contract.js';
 
@@ -9,7 +9,7 @@ function escapeHtml(text: string): string {
 }
 
 /** A plain index of the operations, served when the Redoc build (`npm run docs`) is absent. */
-function fallbackPage(contract: ContractDocument): string {
+export function fallbackPage(contract: ContractDocument): string {
   const doc = contract.document as { info?: { title?: string }; paths?: Record<string, Record<string, Operation>> };
   const rows: string[] = [];
   for (const [route, item] of Object.entries(doc.paths ?? {})) {
@@ -26,8 +26,13 @@ function fallbackPage(contract: ContractDocument): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><main><h1>${title}</h1><p>The full contract is at <a href="/openapi.yaml">/openapi.yaml</a> and <a href="/openapi.json">/openapi.json</a>.</p>${rows.join('')}</main></body></html>`;
 }
 
-/** The built reference (docs-site/index.html from `npm run docs`) or, without it, a plain index. */
-export function loadDocsPage(docsDir: string, contract: ContractDocument): string {
+/**
+ * Where `/docs` comes from: the built reference (docs-site/index.html from `npm run docs`),
+ * streamed from disk when asked for rather than held in memory (it is 2.5 MB), or without it
+ * a plain index built once.
+ */
+export function docsPage(docsDir: string, contract: ContractDocument): () => { file: string } | { html: string } {
   const built = path.join(docsDir, 'index.html');
-  return existsSync(built) ? readFileSync(built, 'utf8') : fallbackPage(contract);
+  let fallback: string | undefined;
+  return () => (existsSync(built) ? { file: built } : { html: (fallback ??= fallbackPage(contract)) });
 }
