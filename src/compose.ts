@@ -12,6 +12,7 @@ import { DiagnosticsRecorder } from './diagnostics/recorder.js';
 import { DEFAULT_DISCOVERY_PORTS, DiscoveryService, type DiscoveryConfig } from './discovery/service.js';
 import { findSpecPath, loadContract } from './http/contract.js';
 import { docsPage } from './http/docs-page.js';
+import { drain } from './http/drain.js';
 import type { RateLimitRule } from './http/rate-limit.js';
 import { createLogger } from './logging/logger.js';
 import { ProfileService } from './profiles/service.js';
@@ -115,10 +116,12 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
     let closing: Promise<void> | null = null;
     const close = (): Promise<void> => {
       closing ??= (async () => {
+        const stopDraining = drain(server);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        stopDraining();
         // Writes already acknowledged are on disk (each commit fsyncs before answering); wait for any in flight.
         await vault.settled();
         await diagnostics.close();

@@ -2,31 +2,10 @@
  * The composition root: reads argv and the environment once, starts the service, prints where
  * things live, and shuts down cleanly on SIGINT/SIGTERM (server closed, writes drained, lock released).
  */
-import type { Server } from 'node:http';
 import { ConfigError, helpText, readConfig } from './config.js';
 import { startService, type RunningService } from './compose.js';
 import { classifyHostname } from './net/address.js';
 import { DataDirLockedError } from './vault/data-dir-lock.js';
-
-/** After this long, connections still open are cut so a stuck client cannot keep the data folder locked. */
-const SHUTDOWN_GRACE_MS = 10_000;
-
-/**
- * Stops new work and lets requests in flight finish. `server.close()` alone leaves keep-alive
- * connections serving new requests until they idle out (5 s or never, for a busy client), so
- * every answer from now on closes its connection and idle ones are closed as they appear.
- */
-function drain(server: Server): () => void {
-  server.prependListener('request', (_req, res) => {
-    if (!res.headersSent) res.setHeader('Connection', 'close');
-  });
-  const sweep = setInterval(() => server.closeIdleConnections(), 25);
-  const cut = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-  return () => {
-    clearInterval(sweep);
-    clearTimeout(cut);
-  };
-}
 
 function printStarted(service: RunningService): void {
   const { paths } = service;
@@ -106,11 +85,7 @@ async function main(): Promise<number> {
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {
       process.stdout.write(`Received ${signal}; finishing requests in flight and releasing the data folder (send it again to stop at once).\n`);
-      const stopDraining = drain(service.server);
-      void service.close().then(() => {
-        stopDraining();
-        resolve();
-      });
+      void service.close().then(resolve);
     };
     if (signalled !== null) stop(signalled);
     else onSignal = stop;
