@@ -74,11 +74,13 @@ export function createApp(deps: AppDeps): express.Express {
         providerType: ctx.providerType,
         meta: { method: req.method, ...ctx.meta },
       });
-      // Allow-listed fields only: never headers, bodies or the query string.
-      deps.logger.debug(
-        { req: { method: req.method, path: req.path, requestId: ctx.requestId }, res: { statusCode: res.statusCode }, durationMs: elapsedMs(ctx), code: ctx.resultCode },
-        'request',
-      );
+      // Allow-listed fields only: never headers, bodies or the query string. Built only when logged.
+      if (deps.logger.isLevelEnabled('debug')) {
+        deps.logger.debug(
+          { req: { method: req.method, path: req.path, requestId: ctx.requestId }, res: { statusCode: res.statusCode }, durationMs: elapsedMs(ctx), code: ctx.resultCode },
+          'request',
+        );
+      }
     });
     next();
   });
