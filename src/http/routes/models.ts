@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { ModelCatalogue, ModelList } from '../../catalogue/service.js';
 import type { DiagnosticsRecorder } from '../../diagnostics/recorder.js';
@@ -27,7 +28,8 @@ function abortOnDisconnect(res: Response): AbortSignal {
   return controller.signal;
 }
 
-function record(ctx: RequestContext, list: ModelList, endpointUrl: string, diagnostics: DiagnosticsRecorder): void {
+/** One line for the request (written when it finishes) and, when the server was asked, one for that exchange. */
+function record(ctx: RequestContext, list: ModelList, endpointUrl: string, startedAt: number, diagnostics: DiagnosticsRecorder): void {
   if (!list.cached) {
     diagnostics.record({
       timestamp: new Date().toISOString(),
@@ -37,7 +39,7 @@ function record(ctx: RequestContext, list: ModelList, endpointUrl: string, diagn
       correlationId: ctx.correlationId,
       resultCode: list.errorCode ?? 'OK',
       httpStatus: list.providerStatus,
-      durationMs: 0,
+      durationMs: Math.max(0, Math.round(performance.now() - startedAt)),
       safeStorageStatus: ctx.safeStorageStatus,
       profileId: list.profileId,
       providerType: list.providerType,
@@ -62,6 +64,7 @@ export function modelRoutes({ profiles, catalogue, diagnostics, modelsRateLimit 
     const current = profiles.get(ctx.profileId);
     const { profile } = current;
     ctx.providerType = profile.providerType;
+    const startedAt = performance.now();
     const list = await catalogue.forProfile(
       {
         profileId: profile.id,
@@ -74,7 +77,7 @@ export function modelRoutes({ profiles, catalogue, diagnostics, modelsRateLimit 
       async () => (await profiles.resolveForTest(profile.id)).apiKey,
       { locale: ctx.locale, refresh: query.refresh === true, ...(query.timeoutMs !== undefined ? { timeoutMs: Number(query.timeoutMs) } : {}) },
     );
-    record(ctx, list, profile.endpointUrl, diagnostics);
+    record(ctx, list, profile.endpointUrl, startedAt, diagnostics);
     const payload: Payload<'listProfileModels'> = list;
     sendJson(res, 200, payload);
   });
@@ -85,6 +88,7 @@ export function modelRoutes({ profiles, catalogue, diagnostics, modelsRateLimit 
     ctx.operationId = 'listDraftModels';
     ctx.providerType = body.profile.providerType;
     const fields = profiles.checkTestDraft(body.profile);
+    const startedAt = performance.now();
     const list = await catalogue.forDraft(
       {
         profileId: null,
@@ -96,7 +100,7 @@ export function modelRoutes({ profiles, catalogue, diagnostics, modelsRateLimit 
       },
       { locale: ctx.locale, signal: abortOnDisconnect(res), ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}) },
     );
-    record(ctx, list, fields.endpointUrl, diagnostics);
+    record(ctx, list, fields.endpointUrl, startedAt, diagnostics);
     const payload: Payload<'listDraftModels'> = list;
     sendJson(res, 200, payload);
   });
