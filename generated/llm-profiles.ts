@@ -829,7 +829,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Too many tests or scans in the last minute. */
+        /** @description Too many tests, model lists or scans in the last minute. */
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];

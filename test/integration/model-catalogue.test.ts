@@ -304,6 +304,10 @@ test('the typed client has both operations', async () => {
 });
 
 test('the canary key appears in no response, diagnostics line or log line', async () => {
+  const exported = await server.http.get('/api/llm/diagnostics?limit=500').set(server.auth);
+  expectContract('exportDiagnostics', exported);
+  expect(exported.status).toBe(200);
+  seen.push(exported.text);
   await server.service.deps.diagnostics.flush();
   const dir = server.service.paths.diagnosticsDir;
   const diagnostics = (await Promise.all((await readdir(dir)).map((f) => readFile(path.join(dir, f), 'utf8')))).join('\n');
