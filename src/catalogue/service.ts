@@ -15,14 +15,14 @@ import { outboundCall } from '../providers/http-call.js';
 import { MODEL_LISTERS } from '../providers/models/index.js';
 import { llamaModelName } from '../providers/models/llama-cpp.js';
 import type { CatalogueModel, ListedModel, ListResult } from '../providers/models/types.js';
-import type { Exchange, OutcomeErrorCode, ProviderFailure, ProviderType } from '../providers/types.js';
+import type { Exchange, ProviderFailure, ProviderType } from '../providers/types.js';
 import { failureTexts } from '../prompt-test/messages.js';
+import { clip } from '../prompt-test/preview.js';
 import { redactDeep, secretsOf } from '../prompt-test/redact.js';
 
 type ModelListResponse = components['schemas']['ModelListResponse'];
 /** The contract's model list without the meta fields the HTTP layer adds. */
 export type ModelList = Omit<ModelListResponse, 'correlationId' | 'requestId' | 'durationMs' | 'safeStorageStatus'>;
-export type ModelListErrorCode = components['schemas']['ModelListErrorCode'];
 
 export interface CatalogueTarget {
   profileId: string | null;
@@ -41,15 +41,6 @@ export interface ListOptions {
   signal?: AbortSignal;
 }
 
-export interface CatalogueEvent {
-  providerType: ProviderType;
-  host: string;
-  statusCode: number | null;
-  errorCode: ModelListErrorCode | null;
-  durationMs: number;
-  calls: number;
-}
-
 export interface CatalogueDeps {
   /** The contract's bound on a list (`ModelListResponse.models.maxItems`). */
   maxModels: number;
@@ -59,7 +50,6 @@ export interface CatalogueDeps {
   /** Default 60 s. */
   cacheTtlMs?: number;
   now?: () => number;
-  onOutbound?: (event: CatalogueEvent) => void;
 }
 
 /** What a read of the server found; kept per profile and localised per request. */
@@ -81,12 +71,10 @@ interface Entry {
 export const DEFAULT_LIST_TIMEOUT_MS = 15_000;
 export const DEFAULT_MAX_LIST_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_CACHE_TTL_MS = 60_000;
+/** Names inside sentences are shortened so a message stays readable and within the contract's length. */
 const PARAM_MAX_CHARS = 60;
+const HOST_PARAM_MAX_CHARS = 100;
 const MAX_NOTES = 10;
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
 
 /** Whether a listed id is the profile's model: Ollama reads a bare name as `:latest`; llama.cpp lists a path by its file name. */
 function isProfileModel(providerType: ProviderType, modelId: string, id: string): boolean {
@@ -102,7 +90,6 @@ export class ModelCatalogue {
   private readonly maxResponseBytes: number;
   private readonly cacheTtlMs: number;
   private readonly now: () => number;
-  private readonly onOutbound: ((event: CatalogueEvent) => void) | undefined;
   private readonly entries = new Map<string, Entry>();
 
   constructor(deps: CatalogueDeps) {
@@ -111,7 +98,6 @@ export class ModelCatalogue {
     this.maxResponseBytes = deps.maxResponseBytes ?? DEFAULT_MAX_LIST_BYTES;
     this.cacheTtlMs = deps.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS;
     this.now = deps.now ?? (() => performance.now());
-    this.onOutbound = deps.onOutbound;
   }
 
   /**
@@ -135,7 +121,13 @@ export class ModelCatalogue {
     const full: CatalogueTarget = { ...target, apiKey };
     const entry: Entry = { version, expiresAt: null, fetched: this.fetch(full, { ...options, signal: undefined }) };
     this.entries.set(target.profileId, entry);
-    const fetched = await entry.fetched;
+    let fetched: Fetched;
+    try {
+      fetched = await entry.fetched;
+    } catch (error) {
+      if (this.entries.get(target.profileId) === entry) this.entries.delete(target.profileId);
+      throw error;
+    }
     if (this.entries.get(target.profileId) === entry) {
       if (fetched.result.kind === 'listing') entry.expiresAt = this.now() + this.cacheTtlMs;
       else this.entries.delete(target.profileId);
@@ -156,16 +148,10 @@ export class ModelCatalogue {
   private async fetch(target: CatalogueTarget, options: ListOptions): Promise<Fetched> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
     const deadline = this.now() + timeoutMs;
-    const started = this.now();
-    let calls = 0;
-    let lastStatus: number | null = null;
-    let lastHost = '';
     const exchange: Exchange = async (request) => {
       if (options.signal?.aborted) return failure('NETWORK_ERROR', true, null, { variant: 'cancelled' });
       const remaining = deadline - this.now();
       if (remaining <= 0) return failure('TIMEOUT', true, null);
-      calls += 1;
-      lastHost = request.url.host;
       const call = await outboundCall(request, {
         timeoutMs: remaining,
         ...(options.signal ? { signal: options.signal } : {}),
@@ -174,35 +160,12 @@ export class ModelCatalogue {
         maxResponseBytes: this.maxResponseBytes,
         now: this.now,
       });
-      lastStatus = call.result.kind === 'reply' ? call.result.status : call.result.providerStatus;
       return call.result;
     };
     const lister = MODEL_LISTERS[target.providerType];
     const local = target.savedAddressClass !== 'public';
-    let result: ListResult;
-    try {
-      result = await lister.list({ endpointUrl: target.endpointUrl, apiKey: target.apiKey, local }, exchange, this.maxModels);
-    } catch {
-      // A lister reads untrusted bodies; whatever it trips over is the server's format, not a fault here.
-      result = failure('INVALID_RESPONSE', false, null);
-    }
-    this.report({
-      providerType: target.providerType,
-      host: lastHost || new URL(target.endpointUrl).host,
-      statusCode: lastStatus,
-      errorCode: result.kind === 'listing' ? null : result.kind === 'not-supported' ? 'LISTING_NOT_SUPPORTED' : result.errorCode,
-      durationMs: Math.max(0, Math.round(this.now() - started)),
-      calls,
-    });
+    const result = await lister.list({ endpointUrl: target.endpointUrl, apiKey: target.apiKey, local }, exchange, this.maxModels);
     return { result: redactDeep(result, secretsOf(target.apiKey, '')), fetchedAt: new Date().toISOString(), timeoutMs, withKey: target.apiKey !== null };
-  }
-
-  private report(event: CatalogueEvent): void {
-    try {
-      this.onOutbound?.(event);
-    } catch {
-      // Diagnostics never fail the call they describe.
-    }
   }
 
   private present(target: Omit<CatalogueTarget, 'apiKey'>, fetched: Fetched, locale: Locale, cached: boolean, secrets: string[]): ModelList {
@@ -222,7 +185,7 @@ export class ModelCatalogue {
       if (selected) selected.selected = true;
       const notes: string[] = [];
       const selectedMissing = modelId !== null && selected === undefined;
-      if (selectedMissing) notes.push(translate(locale, 'models.note.selectedMissing', { model: clip(modelId, PARAM_MAX_CHARS) }));
+      if (selectedMissing) notes.push(translate(locale, 'models.note.selectedMissing', { model: clip(modelId, PARAM_MAX_CHARS).text }));
       if (result.truncated) notes.push(translate(locale, 'models.note.truncated', { count: models.length }));
       if (result.filtered > 0) notes.push(translate(locale, 'models.note.filtered', { count: result.filtered }));
       if (!result.keyChecked && fetched.withKey) notes.push(translate(locale, 'models.note.keyNotChecked'));
@@ -275,9 +238,9 @@ export class ModelCatalogue {
     const url = new URL(target.endpointUrl);
     const params: MessageParams = {
       provider: translate(locale, `outcome.provider.${target.providerType}`),
-      host: clip(url.host, 100),
-      hostname: clip(url.hostname, 100),
-      model: target.modelId === null ? null : clip(target.modelId, PARAM_MAX_CHARS),
+      host: clip(url.host, HOST_PARAM_MAX_CHARS).text,
+      hostname: clip(url.hostname, HOST_PARAM_MAX_CHARS).text,
+      model: target.modelId === null ? null : clip(target.modelId, PARAM_MAX_CHARS).text,
       seconds: Math.round(fetched.timeoutMs / 1000),
       limitKb: Math.ceil(this.maxResponseBytes / 1024),
       status: result.providerStatus,
@@ -285,8 +248,8 @@ export class ModelCatalogue {
       ...result.params,
     };
     const variant = result.variant ?? (result.errorCode === 'PROVIDER_UNAUTHORIZED' && !fetched.withKey ? 'noKey' : undefined);
-    const texts = failureTexts(locale, result.errorCode as OutcomeErrorCode, target.providerType, variant, params);
-    const notes = result.providerCode ? [translate(locale, 'outcome.note.providerCode', { code: clip(result.providerCode, PARAM_MAX_CHARS) })] : [];
+    const texts = failureTexts(locale, result.errorCode, target.providerType, variant, params);
+    const notes = result.providerCode ? [translate(locale, 'outcome.note.providerCode', { code: clip(result.providerCode, PARAM_MAX_CHARS).text })] : [];
     return {
       errorCode: result.errorCode,
       retryable: result.retryable,
