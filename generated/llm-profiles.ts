@@ -134,6 +134,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/llm/profiles/{profileId}/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The profile's id.
+                 * @example 3f0c9a52-7d1e-4f6b-9a43-2b8c5d7e1a90
+                 */
+                profileId: components["parameters"]["ProfileId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the models a saved profile can use
+         * @description Asks the profile's server which models it offers, so the learner can pick one instead of
+         *     typing its id. Answers `200` whenever the server was asked (or, for Azure, when listing is
+         *     not possible): `success` and `errorCode` say what happened, as for a test. The profile's
+         *     `modelId` is marked `selected: true`; when the server no longer has it, no model is
+         *     marked, `selectedMissing` is true and a note says so. At most 2 000 models are returned
+         *     (`truncated` says when there were more); entries the server marks as unable to chat
+         *     (embeddings, speech, images) are left out. A successful list is kept for 60 seconds per
+         *     profile (`cached: true`, `fetchedAt` says when it was read); editing the profile or
+         *     `refresh=true` reads it again, and calls made while a read is under way share it. The
+         *     saved key is decrypted only for the call; while safe storage is unavailable a profile
+         *     with a key answers `423` unless its list is cached. Limited like tests (30 a minute).
+         */
+        get: operations["listProfileModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/llm/profiles/test": {
         parameters: {
             query?: never;
@@ -150,6 +186,29 @@ export interface paths {
          *     Nothing is stored; the key lives only in memory for the call.
          */
         post: operations["testDraftProfile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/llm/profiles/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * List the models an unsaved profile can use
+         * @description The "Load models" button before saving: lists the models of a draft profile exactly as
+         *     `listProfileModels` does for a saved one. The draft follows the same rules as
+         *     `createProfile` (consent included). Nothing is stored or cached; the key lives only in
+         *     memory for the call.
+         */
+        post: operations["listDraftModels"];
         delete?: never;
         options?: never;
         head?: never;
@@ -436,6 +495,82 @@ export interface components {
             durationMs: components["schemas"]["DurationMs"];
             safeStorageStatus: components["schemas"]["SafeStorageStatus"];
         };
+        /**
+         * @description How long to wait for a server's list of models, in milliseconds (all pages together).
+         * @default 15000
+         */
+        ModelListTimeoutMs: number;
+        ListDraftModelsRequest: {
+            profile: components["schemas"]["ProfileInput"];
+            timeoutMs?: components["schemas"]["ModelListTimeoutMs"];
+        };
+        /**
+         * @description Why no list came back: a test outcome code (the same meanings), or `LISTING_NOT_SUPPORTED`
+         *     when the provider offers no way to list models with an API key (Azure deployments).
+         */
+        ModelListErrorCode: components["schemas"]["OutcomeErrorCode"] | "LISTING_NOT_SUPPORTED";
+        /** @description One model the server offers, with what the server says about it. */
+        CatalogueModel: {
+            id: components["schemas"]["ModelId"];
+            /** @description The server's display name, or the id (a llama.cpp model file's name, not its path). */
+            displayName: string;
+            /** @description The context window in tokens, when the server says. */
+            contextLength?: number;
+            /** @description Whether the model is in memory now (Ollama, LM Studio, llama.cpp router mode). */
+            loaded?: boolean;
+            /** @description Size of the model's files, in bytes. */
+            sizeBytes?: number;
+            family?: string;
+            /** @description The number of parameters as the server writes it, e.g. `3.2B`. */
+            parameterSize?: string;
+            /** @description The quantisation as the server names it, e.g. `Q4_K_M`. */
+            quantisation?: string;
+            /** @description What the model can do, as the server names it (`vision`, `tools`, ...). */
+            capabilities?: string[];
+            /**
+             * @description Present (and true) on the model the profile uses; absent everywhere when the server does not have it.
+             * @constant
+             */
+            selected?: true;
+        };
+        /** @description The models a profile's server offers, or why they could not be listed. */
+        ModelListResponse: {
+            /** @description The saved profile; null for a draft. */
+            profileId: string | null;
+            providerType: components["schemas"]["ProviderType"];
+            /** @description Whether the server gave a list (it may be empty). */
+            success: boolean;
+            /** @description The models, in the server's order; null when no list came back. */
+            models: components["schemas"]["CatalogueModel"][] | null;
+            /** @description The server offered more than 2 000 models; the first 2 000 are listed. */
+            truncated: boolean;
+            /**
+             * @description Whether a successful list proves the API key works. False where a server lists
+             *     without a key (llama.cpp, OpenRouter, Ollama) or may ignore one (servers on this
+             *     computer or the local network); a test prompt checks the key there.
+             */
+            keyChecked: boolean;
+            /** @description The profile's model id, whether or not the server has it. */
+            selectedModelId: components["schemas"]["ModelId"] | null;
+            /** @description The list came back and does not have the profile's model. */
+            selectedMissing: boolean;
+            /** @description The list is the one read at `fetchedAt` (within the last 60 seconds). */
+            cached: boolean;
+            fetchedAt: components["schemas"]["Timestamp"];
+            errorCode: components["schemas"]["ModelListErrorCode"] | null;
+            retryable: boolean;
+            /** @description How long the server asked to wait, when it said. */
+            retryAfterMs: number | null;
+            /** @description The HTTP status of the server's last answer, when it answered. */
+            providerStatus: number | null;
+            userMessage: string;
+            remediation: string | null;
+            notes: string[];
+            correlationId: components["schemas"]["CorrelationId"];
+            requestId: components["schemas"]["RequestId"];
+            durationMs: components["schemas"]["DurationMs"];
+            safeStorageStatus: components["schemas"]["SafeStorageStatus"];
+        };
         /** @description A machine to scan, by host name or IP address (no port, no scheme). */
         DiscoveryHost: string;
         DiscoveryScope: {
@@ -694,7 +829,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Too many tests or scans in the last minute. */
+        /** @description Too many tests, model lists or scans in the last minute. */
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -751,6 +886,16 @@ export interface components {
          *     ]
          */
         ProviderTypes: components["schemas"]["ProviderType"][];
+        /**
+         * @description Read the list from the server even when a copy from the last 60 seconds is kept.
+         * @example true
+         */
+        RefreshModels: boolean;
+        /**
+         * @description How long to wait for the server's list, in milliseconds (all pages together).
+         * @example 10000
+         */
+        ModelListTimeout: components["schemas"]["ModelListTimeoutMs"];
         /**
          * @description Include the most recent diagnostics entries.
          * @example true
@@ -1168,6 +1313,65 @@ export interface operations {
             500: components["responses"]["ServerError"];
         };
     };
+    listProfileModels: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Read the list from the server even when a copy from the last 60 seconds is kept.
+                 * @example true
+                 */
+                refresh?: components["parameters"]["RefreshModels"];
+                /**
+                 * @description How long to wait for the server's list, in milliseconds (all pages together).
+                 * @example 10000
+                 */
+                timeoutMs?: components["parameters"]["ModelListTimeout"];
+            };
+            header?: {
+                /**
+                 * @description Language for learner-facing sentences; `en` and `es` are available, English otherwise.
+                 * @example es-ES,es;q=0.9,en;q=0.5
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /**
+                 * @description Your id for this request, echoed in the response when it matches
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 * @example desktop-7f3a
+                 */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path: {
+                /**
+                 * @description The profile's id.
+                 * @example 3f0c9a52-7d1e-4f6b-9a43-2b8c5d7e1a90
+                 */
+                profileId: components["parameters"]["ProfileId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the server listed, or why it could not be listed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelListResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["ProfileNotFound"];
+            406: components["responses"]["NotAcceptable"];
+            423: components["responses"]["SafeStorageUnavailable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+        };
+    };
     testDraftProfile: {
         parameters: {
             query?: never;
@@ -1202,6 +1406,52 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TestOutcomeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    listDraftModels: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language for learner-facing sentences; `en` and `es` are available, English otherwise.
+                 * @example es-ES,es;q=0.9,en;q=0.5
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /**
+                 * @description Your id for this request, echoed in the response when it matches
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 * @example desktop-7f3a
+                 */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListDraftModelsRequest"];
+            };
+        };
+        responses: {
+            /** @description What the server listed, or why it could not be listed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Content-Language": components["headers"]["ContentLanguage"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelListResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];

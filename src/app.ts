@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { DomainError, InternalError, RouteNotFoundError, VaultReadError } from './errors.js';
 import type { DiagnosticsRecorder } from './diagnostics/recorder.js';
 import type { DiscoveryService } from './discovery/service.js';
+import type { ModelCatalogue } from './catalogue/service.js';
 import type { ProfileService } from './profiles/service.js';
 import type { PromptTestService } from './prompt-test/service.js';
 import type { ProfileVault } from './vault/store.js';
@@ -18,6 +19,7 @@ import { bearerAuth, hostGuard, jsonAcceptedOnly, jsonBodiesOnly, originGuard, s
 import { sendProblem } from './http/problem.js';
 import { perTokenRateLimit, type RateLimitRule } from './http/rate-limit.js';
 import { discoveryRoutes } from './http/routes/discovery.js';
+import { modelRoutes } from './http/routes/models.js';
 import { profileRoutes } from './http/routes/profiles.js';
 import { serviceRoutes, specRoutes } from './http/routes/service.js';
 import { testingRoutes } from './http/routes/testing.js';
@@ -27,6 +29,7 @@ export interface AppDeps {
   vault: ProfileVault;
   safeStorage: SafeStorage;
   promptTests: PromptTestService;
+  catalogue: ModelCatalogue;
   discovery: DiscoveryService;
   diagnostics: DiagnosticsRecorder;
   logger: Logger;
@@ -104,6 +107,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(contractValidator(deps.contract));
   app.use(profileRoutes({ profiles: deps.profiles, diagnostics: deps.diagnostics }));
   app.use(testingRoutes({ profiles: deps.profiles, promptTests: deps.promptTests, diagnostics: deps.diagnostics, testRateLimit: perTokenRateLimit(rateLimits.test) }));
+  // Model lists are limited like tests, in a bucket of their own so loading a list does not use up tests.
+  app.use(modelRoutes({ profiles: deps.profiles, catalogue: deps.catalogue, diagnostics: deps.diagnostics, modelsRateLimit: perTokenRateLimit(rateLimits.test) }));
   app.use(discoveryRoutes({ profiles: deps.profiles, discovery: deps.discovery, discoverRateLimit: perTokenRateLimit(rateLimits.discover) }));
   app.use(serviceRoutes({ vault: deps.vault, diagnostics: deps.diagnostics, version: deps.version }));
   app.use(() => {

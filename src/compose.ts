@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { createApp, type AppDeps } from './app.js';
+import { ModelCatalogue, type CatalogueDeps } from './catalogue/service.js';
+import { modelListLimit } from './catalogue/limits.js';
 import { DiagnosticsRecorder } from './diagnostics/recorder.js';
 import { DEFAULT_DISCOVERY_PORTS, DiscoveryService, type DiscoveryConfig } from './discovery/service.js';
 import { findSpecPath, loadContract } from './http/contract.js';
@@ -34,6 +36,8 @@ export interface ComposeOptions {
   logLevel?: string;
   discovery?: Partial<DiscoveryConfig>;
   promptTest?: PromptTestDeps;
+  /** Model lists; the lookup defaults to the test prompts' one. */
+  catalogue?: Partial<Omit<CatalogueDeps, 'maxModels'>>;
   rateLimits?: { test: RateLimitRule; discover: RateLimitRule };
   /** Test seam for fault injection in the durable write path. */
   fs?: FsLayer;
@@ -91,6 +95,11 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
       vault,
       safeStorage,
       promptTests: new PromptTestService(options.promptTest),
+      catalogue: new ModelCatalogue({
+        ...(options.promptTest?.lookup ? { lookup: options.promptTest.lookup } : {}),
+        ...options.catalogue,
+        maxModels: modelListLimit(contract),
+      }),
       discovery: new DiscoveryService(discoveryConfig),
       diagnostics,
       logger,

@@ -71,7 +71,7 @@ test('generic statuses: 401 without a token, 403 for a foreign Host, 406 for a n
     const unreadable = await call(broken, op.operationId, {
       method,
       path: route,
-      body: op.operationId === 'createProfile' || op.operationId === 'testDraftProfile' ? { profile: localLlama({ endpointUrl: 'http://127.0.0.1:9' }) } : op.operationId === 'discoverProviders' ? { scope: { strategy: 'local' } } : op.operationId === 'updateProfile' ? { changes: { name: 'x' } } : body,
+      body: op.operationId === 'createProfile' || op.operationId === 'testDraftProfile' || op.operationId === 'listDraftModels' ? { profile: localLlama({ endpointUrl: 'http://127.0.0.1:9' }) } : op.operationId === 'discoverProviders' ? { scope: { strategy: 'local' } } : op.operationId === 'updateProfile' ? { changes: { name: 'x' } } : body,
     });
     expect(unreadable.status).toBe(500);
     expect(unreadable.body.code).toBe('VAULT_READ_ERROR');
@@ -167,6 +167,45 @@ test('tests, discovery and diagnostics: success, 400, 404, 413, 415, 429', async
   expect((await call(server, 'exportDiagnostics', { method: 'GET', path: '/api/llm/diagnostics?limit=0' })).status).toBe(400);
   expect((await call(server, 'getHealth', { method: 'GET', path: '/api/health' })).status).toBe(200);
   expect((await call(server, 'getHealth', { method: 'GET', path: '/api/health?verbose=1' })).status).toBe(400);
+});
+
+test('model lists: success, 400, 404, 413, 415, 429', async () => {
+  const closed = await create(localOllama({ endpointUrl: 'http://127.0.0.1:9' }));
+  const listPath = `/api/llm/profiles/${closed}/models`;
+  const listed = await call(server, 'listProfileModels', { method: 'GET', path: `${listPath}?timeoutMs=1000` });
+  expect(listed.status).toBe(200);
+  expect(listed.body).toMatchObject({ success: false, errorCode: 'NETWORK_ERROR', models: null });
+  expect((await call(server, 'listProfileModels', { method: 'GET', path: `${listPath}?timeoutMs=10` })).status).toBe(400);
+  expect((await call(server, 'listProfileModels', { method: 'GET', path: `${listPath}?refresh=maybe` })).status).toBe(400);
+  expect((await call(server, 'listProfileModels', { method: 'GET', path: `/api/llm/profiles/${UNKNOWN_ID}/models` })).status).toBe(404);
+
+  const draft = { profile: localOllama({ endpointUrl: 'http://127.0.0.1:9' }), timeoutMs: 1000 };
+  expect((await call(server, 'listDraftModels', { method: 'POST', path: '/api/llm/profiles/models', body: draft })).status).toBe(200);
+  expect((await call(server, 'listDraftModels', { method: 'POST', path: '/api/llm/profiles/models', body: { profile: { name: 'x' } } })).status).toBe(400);
+  expect((await call(server, 'listDraftModels', { method: 'POST', path: '/api/llm/profiles/models', body: { profile: { ...draft.profile, modelId: 'x'.repeat(100_000) } } })).status).toBe(413);
+  expect((await call(server, 'listDraftModels', { method: 'POST', path: '/api/llm/profiles/models', rawBody: 'x', headers: { 'Content-Type': 'text/plain' } })).status).toBe(415);
+  let limited = 0;
+  for (let i = 0; i < 4; i += 1) {
+    const res = i % 2
+      ? await call(server, 'listProfileModels', { method: 'GET', path: `${listPath}?timeoutMs=1000` })
+      : await call(server, 'listDraftModels', { method: 'POST', path: '/api/llm/profiles/models', body: draft });
+    if (res.status === 429) limited += 1;
+  }
+  expect(limited).toBeGreaterThan(0);
+  expect([covered.has('listProfileModels 429'), covered.has('listDraftModels 429')]).toEqual([true, true]);
+});
+
+test('the models of a keyed profile, listed while safe storage is unavailable, answer 423', async () => {
+  const fresh = await startTestServer();
+  try {
+    const res = await fresh.http.post('/api/llm/profiles').set(fresh.auth).send({ profile: localLlama({ apiKey: 'k', endpointUrl: 'http://127.0.0.1:9' }) });
+    await chmod(fresh.service.paths.keyFile, 0o400);
+    const locked = await call(fresh, 'listProfileModels', { method: 'GET', path: `/api/llm/profiles/${res.body.profile.id}/models` });
+    expect(locked.status).toBe(423);
+    expect(locked.body.code).toBe('SAFE_STORAGE_UNAVAILABLE');
+  } finally {
+    await fresh.close();
+  }
 });
 
 test('writes while safe storage is unavailable answer 423', async () => {
