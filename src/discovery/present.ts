@@ -1,6 +1,6 @@
 import { translate, type Locale } from '../i18n/index.js';
 import { endpointKey, findingId } from './endpoint-key.js';
-import { providerTypeOf } from './kinds.js';
+import { providerTypeOf, worksWith } from './kinds.js';
 import type { DiscoveryFinding, DiscoveryStatus, ExistingProfileRef, RawFinding } from './types.js';
 
 const MAX_NOTES = 10;
@@ -18,14 +18,15 @@ function indexProfiles(existing: ExistingProfileRef[]): Map<string, ExistingProf
 
 /**
  * Turns a raw finding into what the learner sees: marks it against the saved profiles (same
- * address and type: already configured; same address, other type: conflict) and writes the
- * notes and remedy in `locale`.
+ * address and a type that works there: already configured, the recommended type preferred; same
+ * address, only types that cannot work there: conflict) and writes the notes and remedy in `locale`.
  */
 function present(raw: RawFinding, matches: ExistingProfileRef[], locale: Locale): DiscoveryFinding {
   const providerType = providerTypeOf(raw.serverKind);
-  const sameType = matches.find((profile) => profile.providerType === providerType);
-  const match = sameType ?? matches[0] ?? null;
-  const status: DiscoveryStatus = match === null ? raw.status : sameType ? 'already-configured' : 'conflict';
+  const working =
+    matches.find((profile) => profile.providerType === providerType) ?? matches.find((profile) => worksWith(raw.serverKind, profile.providerType));
+  const match = working ?? matches[0] ?? null;
+  const status: DiscoveryStatus = match === null ? raw.status : working ? 'already-configured' : 'conflict';
   const kind = translate(locale, `discovery.kind.${raw.serverKind}`);
   const params = { kind, providerType, existingType: match?.providerType ?? null };
 

@@ -2,15 +2,44 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Candidate } from './candidates.js';
 import { endpointKey } from './endpoint-key.js';
-import { FINGERPRINT_PATHS, MODELS_PATH, identify, type FingerprintName, type ProbeAnswers } from './fingerprint.js';
+import { FINGERPRINT_PATHS, MODELS_PATH, NEEDS, PROBE_ORDER, identify, type Identification, type ProbeAnswers, type StepName } from './fingerprint.js';
 import { endpointUrlFor } from './kinds.js';
 import { probe, type ProbeOptions, type ProbeResponse, type ProbeTarget } from './probe.js';
 import type { RawFinding } from './types.js';
 
 /**
- * Probes one candidate: first `/v1/models` (a closed port ends here, at the cost of one refused
- * connection), then every fingerprint path at once. `null` when nothing answered or the answers
- * are not a model server's.
+ * Requests in flight to one host:port. Small servers take few connections at once (llama.cpp's
+ * HTTP library listens with a backlog of 5 and serves with 3 threads): a burst beyond the
+ * backlog has its SYNs dropped, and their retransmit lands after the connect timeout.
+ */
+export const MAX_IN_FLIGHT_PER_SERVER = 2;
+
+/**
+ * Asks the fingerprint paths, at most MAX_IN_FLIGHT_PER_SERVER at a time: in PROBE_ORDER while
+ * the server is unnamed, then only what a decisively named kind still needs, and stops there.
+ */
+async function askUntilNamed(models: ProbeResponse, port: number, ask: (step: StepName) => Promise<ProbeResponse | null>, signal: AbortSignal): Promise<Identification | null> {
+  const answers: ProbeAnswers = { models };
+  const asked = new Set<StepName>();
+  const next = (): StepName | undefined => {
+    const found = identify(answers, port);
+    const wanted = found?.decisive ? (NEEDS[found.kind] ?? []) : PROBE_ORDER;
+    return wanted.find((step) => !asked.has(step));
+  };
+  const worker = async (): Promise<void> => {
+    for (let step = next(); step !== undefined && !signal.aborted; step = next()) {
+      asked.add(step);
+      answers[step] = await ask(step);
+    }
+  };
+  await Promise.all(Array.from({ length: MAX_IN_FLIGHT_PER_SERVER }, worker));
+  return identify(answers, port);
+}
+
+/**
+ * Probes one candidate: first `/v1/models` alone (a closed port ends here, at the cost of one
+ * refused connection), then the fingerprint paths a few at a time. `null` when nothing answered
+ * or the answers are not a model server's.
  */
 export async function probeCandidate(candidate: Candidate, options: ProbeOptions): Promise<RawFinding | null> {
   const target: ProbeTarget = { address: candidate.address, port: candidate.port, hostHeader: `${candidate.urlHost}:${candidate.port}` };
@@ -21,13 +50,8 @@ export async function probeCandidate(candidate: Candidate, options: ProbeOptions
 
   // A fresh nonsense path per candidate, so no server can special-case it.
   const bogusPath = `/llm-profiles-discovery-${randomBytes(6).toString('hex')}`;
-  const names = Object.keys(FINGERPRINT_PATHS) as FingerprintName[];
-  const [bogus, ...answers] = await Promise.all([
-    probe(target, bogusPath, options),
-    ...names.map((name) => probe(target, FINGERPRINT_PATHS[name], options)),
-  ]);
-  const byName = Object.fromEntries(names.map((name, i) => [name, answers[i] ?? null])) as Record<FingerprintName, ProbeResponse | null>;
-  const found = identify({ ...byName, models, bogus: bogus ?? null } satisfies ProbeAnswers, candidate.port);
+  const ask = (step: StepName): Promise<ProbeResponse | null> => probe(target, step === 'bogus' ? bogusPath : FINGERPRINT_PATHS[step], options);
+  const found = await askUntilNamed(models, candidate.port, ask, options.signal);
   if (found === null) return null;
 
   const endpointUrl = endpointUrlFor(found.kind, candidate.urlHost, candidate.port);

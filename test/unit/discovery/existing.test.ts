@@ -36,14 +36,27 @@ describe('duplicates and saved profiles', () => {
     expect(findingAt(providers, ollama)?.remediation).toMatch(/already uses this server/);
   });
 
-  test('a saved profile of another provider type at that endpoint is a conflict with a remedy', async () => {
-    const other = { id: randomUUID(), providerType: 'custom', endpointUrl: `http://127.0.0.1:${ollama.port}` };
+  test('a saved profile of a type that cannot work at that endpoint is a conflict with a remedy', async () => {
+    const other = { id: randomUUID(), providerType: 'llama.cpp', endpointUrl: `http://127.0.0.1:${ollama.port}` };
     const { providers } = await service.discover({ strategy: 'local' }, [other], 'en');
     const finding = findingAt(providers, ollama);
     expect(finding).toMatchObject({ status: 'conflict', existingProfileId: other.id, providerType: 'ollama' });
     expect(finding?.remediation).toBe(
-      'A saved profile at this address has the type custom, but this server needs ollama. Change that profile’s type so tests work.',
+      'A saved profile at this address has the type llama.cpp, but this server needs ollama. Change that profile’s type so tests work.',
     );
+  });
+
+  test('a custom profile at Ollama’s /v1 works there: already-configured, pointing at it', async () => {
+    const custom = { id: randomUUID(), providerType: 'custom', endpointUrl: `http://127.0.0.1:${ollama.port}/v1` };
+    const { providers } = await service.discover({ strategy: 'local' }, [custom], 'en');
+    expect(findingAt(providers, ollama)).toMatchObject({ status: 'already-configured', existingProfileId: custom.id, providerType: 'ollama' });
+  });
+
+  test('with several saved profiles there, the one of the recommended type is the one named', async () => {
+    const custom = { id: randomUUID(), providerType: 'custom', endpointUrl: `http://127.0.0.1:${ollama.port}/v1` };
+    const native = { id: randomUUID(), providerType: 'ollama', endpointUrl: `http://localhost:${ollama.port}` };
+    const { providers } = await service.discover({ strategy: 'local' }, [custom, native], 'en');
+    expect(findingAt(providers, ollama)).toMatchObject({ status: 'already-configured', existingProfileId: native.id });
   });
 
   test('a profile on another port or host does not match', async () => {

@@ -109,7 +109,7 @@ describe('discovery names each server by what it answers', () => {
   test('every finding matches the contract, in both languages and with saved profiles marked', async () => {
     const saved = [
       { id: '3f0c9a52-7d1e-4f6b-9a43-2b8c5d7e1a90', providerType: 'ollama', endpointUrl: emulators.ollama.url },
-      { id: '9b2d4e61-0a3c-4c5e-8f7a-1d2e3f4a5b6c', providerType: 'custom', endpointUrl: emulators['llama.cpp-loading'].url },
+      { id: '9b2d4e61-0a3c-4c5e-8f7a-1d2e3f4a5b6c', providerType: 'ollama', endpointUrl: emulators['llama.cpp-loading'].url },
     ];
     const marked = await service.discover({ strategy: 'local' }, saved, 'es');
     expect(marked.providers.map((finding) => finding.status)).toEqual(expect.arrayContaining(['already-configured', 'conflict']));
