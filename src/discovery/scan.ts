@@ -5,7 +5,9 @@ import { endpointKey } from './endpoint-key.js';
 import { FINGERPRINT_PATHS, MODELS_PATH, NEEDS, PROBE_ORDER, identify, type Identification, type ProbeAnswers, type StepName } from './fingerprint.js';
 import { endpointUrlFor } from './kinds.js';
 import { probe, type ProbeOptions, type ProbeResponse, type ProbeTarget } from './probe.js';
-import type { RawFinding } from './types.js';
+import type { Exposure, RawFinding } from './types.js';
+import { checkExposure, exposurePath } from './exposure.js';
+import { classifyAddress } from '../net/address.js';
 
 /**
  * Requests in flight to one host:port. Small servers take few connections at once (llama.cpp's
@@ -65,6 +67,7 @@ export async function probeCandidate(candidate: Candidate, options: ProbeOptions
     latencyMs,
     requiresConsent: candidate.requiresConsent,
     notes: found.notes,
+    exposure: null,
   };
 }
 
@@ -84,6 +87,25 @@ export function mergeDuplicates(findings: (RawFinding | null)[]): RawFinding[] {
   return [...byKey.values()];
 }
 
-export async function scanCandidates(candidates: Candidate[], options: ProbeOptions): Promise<RawFinding[]> {
-  return mergeDuplicates(await Promise.all(candidates.map((candidate) => probeCandidate(candidate, options))));
+/**
+ * Probes every candidate at once (each one bounded on its own). A server found on a loopback
+ * address is then asked, on the same port, at `ownAddresses` (this computer's network
+ * addresses; `null` for a remote scan), once per port however many loopback spellings found it.
+ */
+export async function scanCandidates(candidates: Candidate[], options: ProbeOptions, ownAddresses: string[] | null = null): Promise<RawFinding[]> {
+  const checks = new Map<string, Promise<Exposure>>();
+  const exposureOf = (finding: RawFinding, port: number): Promise<Exposure> => {
+    const key = `${finding.serverKind} ${port}`;
+    const running = checks.get(key) ?? checkExposure(port, exposurePath(finding.serverKind), ownAddresses ?? [], options);
+    checks.set(key, running);
+    return running;
+  };
+  const scanned = await Promise.all(
+    candidates.map(async (candidate) => {
+      const finding = await probeCandidate(candidate, options);
+      if (finding === null || ownAddresses === null || classifyAddress(candidate.address) !== 'loopback') return finding;
+      return { ...finding, exposure: await exposureOf(finding, candidate.port) };
+    }),
+  );
+  return mergeDuplicates(scanned);
 }

@@ -5,6 +5,8 @@ export interface RecordedRequest {
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
+  /** The address the request was sent to (which of the server's addresses). */
+  localAddress: string;
 }
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -87,7 +89,7 @@ export async function startRecordingServer(handler: Handler, options: ServerOpti
   const answer = options.workers === undefined ? handler : workerPool(handler, options.workers, options.workDelayMs ?? 0);
   const makeServer = (): http.Server => {
     const server = http.createServer((req, res) => {
-      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: { ...req.headers } });
+      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: { ...req.headers }, localAddress: req.socket.localAddress ?? '' });
       answer(req, res);
     });
     server.on('connection', (socket) => {
