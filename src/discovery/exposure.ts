@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { isIP } from 'node:net';
 import { classifyAddress } from '../net/address.js';
+import type { Limiter } from './limiter.js';
 import { probe, type ProbeOptions, type ProbeResponse } from './probe.js';
 import type { Exposure, ServerKind } from './types.js';
 
@@ -37,29 +38,26 @@ export function exposurePath(kind: ServerKind): string {
   return EXPOSURE_PATH[kind] ?? '/v1/models';
 }
 
-/** Own addresses asked at once: a server bound to every interface counts them all against one backlog. */
-const AT_ONCE = 2;
-
 const wantsKey = (r: ProbeResponse): boolean => r.status === 401 || r.status === 403;
 
 /**
  * Asks `path` on `port` at each of this computer's own addresses, with the probes' hygiene (no
- * credentials, no Origin, one short GET, the scan's deadline). Any HTTP answer there means other
- * computers can reach the server; `requiresAuth` says whether every such answer wanted a key.
+ * credentials, no Origin, one short GET, the scan's deadline) and through `server`, the limit on
+ * requests in flight to this port (a server bound to every interface counts them all against one
+ * backlog). Any HTTP answer there means other computers can reach the server; `requiresAuth`
+ * says whether every such answer wanted a key.
  */
-export async function checkExposure(port: number, path: string, addresses: string[], options: ProbeOptions): Promise<Exposure> {
-  const answered: { address: string; response: ProbeResponse }[] = [];
-  const queue = [...addresses];
-  const worker = async (): Promise<void> => {
-    for (let address = queue.shift(); address !== undefined && !options.signal.aborted; address = queue.shift()) {
+export async function checkExposure(port: number, path: string, addresses: string[], options: ProbeOptions, server: Limiter): Promise<Exposure> {
+  const responses = await Promise.all(
+    addresses.map((address) => {
       const hostHeader = `${isIP(address) === 6 ? `[${address}]` : address}:${port}`;
-      const response = await probe({ address, port, hostHeader }, path, options);
-      if (response !== null) answered.push({ address, response });
-    }
-  };
-  await Promise.all(Array.from({ length: AT_ONCE }, worker));
-  const order = new Map(addresses.map((address, i) => [address, i]));
-  answered.sort((x, y) => (order.get(x.address) ?? 0) - (order.get(y.address) ?? 0));
+      return server.run(() => probe({ address, port, hostHeader }, path, options));
+    }),
+  );
+  const answered = addresses.flatMap((address, i) => {
+    const response = responses[i];
+    return response ? [{ address, response }] : [];
+  });
   return {
     reachableFromNetwork: answered.length > 0,
     requiresAuth: answered.length === 0 ? null : answered.every((a) => wantsKey(a.response)),

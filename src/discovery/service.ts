@@ -7,7 +7,8 @@ import { checkRemoteHosts, normaliseHost, resolveCandidates, type ScanTarget } f
 import { checkExposure, type OwnAddresses } from './exposure.js';
 import { localEndpoint } from './local-endpoint.js';
 import { exposureNote, presentFindings } from './present.js';
-import { scanCandidates } from './scan.js';
+import { Limiter } from './limiter.js';
+import { MAX_IN_FLIGHT_PER_SERVER, scanCandidates } from './scan.js';
 import { ScanCache } from './scan-cache.js';
 import type { DiscoverInput, DiscoverResult, DiscoveryConfig, ExistingProfileRef, Exposure, RawFinding } from './types.js';
 
@@ -128,11 +129,8 @@ export class DiscoveryService {
     const local = localEndpoint(endpointUrl, providerType);
     if (local === null || addresses.length === 0) return null;
     const deadline = AbortSignal.timeout(ENDPOINT_EXPOSURE_BUDGET_MS);
-    const exposure = await checkExposure(local.port, local.path, addresses, {
-      signal: deadline,
-      connectTimeoutMs: ENDPOINT_EXPOSURE_BUDGET_MS,
-      bodyCapBytes: this.config.probeBodyCapBytes ?? DEFAULT_BODY_CAP_BYTES,
-    });
+    const options = { signal: deadline, connectTimeoutMs: ENDPOINT_EXPOSURE_BUDGET_MS, bodyCapBytes: this.config.probeBodyCapBytes ?? DEFAULT_BODY_CAP_BYTES };
+    const exposure = await checkExposure(local.port, local.path, addresses, options, new Limiter(MAX_IN_FLIGHT_PER_SERVER));
     const note = exposureNote(local.kind, exposure, local.port, locale);
     return note === null ? null : { exposure, note };
   }

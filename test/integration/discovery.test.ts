@@ -137,7 +137,7 @@ test('a keyed llama.cpp with a backlog of 5 is auth-required, with its models, o
   const keyed = await startFingerprintEmulator('llama.cpp-keyed', SMALL_SERVER);
   const own = await startTestServer({ discovery: { ports: [keyed.port] } });
   try {
-    const res = await own.http.post('/api/llm/profiles/discover').set(own.auth).send({ scope: { strategy: 'local', force: true } });
+    const res = await own.http.post('/api/llm/profiles/discover').set(own.auth).send({ scope: { strategy: 'local', force: true, timeoutMs: 5000 } });
     expectContract('discoverProviders', res);
     expect(res.body.providers).toHaveLength(1);
     // Its build is in /props, which the key guards.
@@ -155,7 +155,7 @@ describe('a local server open to the network (127.0.0.2 standing for this comput
     const ollama = await startFingerprintEmulator('ollama', { alsoOn: [NETWORK], version: '0.1.33' });
     const own = await startTestServer({ discovery: { ports: [ollama.port], networkAddresses: [NETWORK] } });
     try {
-      const res = await own.http.post('/api/llm/profiles/discover').set(own.auth).set('Accept-Language', 'es').send({ scope: { strategy: 'local', force: true } });
+      const res = await own.http.post('/api/llm/profiles/discover').set(own.auth).set('Accept-Language', 'es').send({ scope: { strategy: 'local', force: true, timeoutMs: 5000 } });
       expectContract('discoverProviders', res);
       const [finding] = res.body.providers;
       expect(finding.exposure).toEqual({ reachableFromNetwork: true, requiresAuth: false, addresses: [NETWORK] });

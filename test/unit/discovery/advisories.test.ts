@@ -1,6 +1,7 @@
 import { KNOWN_ADVISORIES, advisoriesFor, parseVersion } from '../../../src/discovery/advisories.js';
 import { DiscoveryService } from '../../../src/discovery/service.js';
 import { startFingerprintEmulator } from '../../support/emulators/fingerprints/index.js';
+import { SCAN_MS } from './support.js';
 
 /** The release just before `fixed`: 0.1.34 → 0.1.33, 0.17.1 → 0.17.0. */
 function justBefore(fixed: string): string {
@@ -34,7 +35,7 @@ describe('a finding carries the advisories for the version its server reports', 
     const ollama = await startFingerprintEmulator('ollama', { version });
     try {
       const service = new DiscoveryService({ localHosts: ['127.0.0.1'], ports: [ollama.port] });
-      return (await service.discover({ strategy: 'local' }, [], 'en')).providers[0];
+      return (await service.discover({ strategy: 'local', timeoutMs: SCAN_MS }, [], 'en')).providers[0];
     } finally {
       await ollama.close();
     }

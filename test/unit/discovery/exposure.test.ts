@@ -6,7 +6,7 @@
 import { DiscoveryService, interfaceAddresses } from '../../../src/discovery/service.js';
 import { startFingerprintEmulator, type FingerprintEmulator } from '../../support/emulators/fingerprints/index.js';
 import { blackHole, forwardPort } from '../../support/emulators/fingerprints/network-side.js';
-import { findingAt, timed } from './support.js';
+import { findingAt, timed, SCAN_MS } from './support.js';
 
 const NETWORK = '127.0.0.2';
 const scanning = (emulators: FingerprintEmulator[], ownAddresses: string[]): DiscoveryService =>
@@ -16,7 +16,7 @@ describe('is a local server open to the network?', () => {
   test('bound to 127.0.0.1 only: not reachable, no note', async () => {
     const ollama = await startFingerprintEmulator('ollama');
     try {
-      const { providers } = await scanning([ollama], [NETWORK]).discover({ strategy: 'local' }, [], 'en');
+      const { providers } = await scanning([ollama], [NETWORK]).discover({ strategy: 'local', timeoutMs: SCAN_MS }, [], 'en');
       expect(providers[0]?.exposure).toEqual({ reachableFromNetwork: false, requiresAuth: null, addresses: [] });
       expect(providers[0]?.notes).toEqual([]);
     } finally {
@@ -28,12 +28,12 @@ describe('is a local server open to the network?', () => {
     const ollama = await startFingerprintEmulator('ollama', { alsoOn: [NETWORK] });
     try {
       const service = scanning([ollama], [NETWORK]);
-      const { providers } = await service.discover({ strategy: 'local' }, [], 'en');
+      const { providers } = await service.discover({ strategy: 'local', timeoutMs: SCAN_MS }, [], 'en');
       expect(providers[0]?.exposure).toEqual({ reachableFromNetwork: true, requiresAuth: false, addresses: [NETWORK] });
       expect(providers[0]?.notes[0]).toBe(
         `Ollama is reachable from other computers and has no password. Set OLLAMA_HOST=127.0.0.1 and restart it, or block port ${ollama.port} in your firewall.`,
       );
-      const es = await service.discover({ strategy: 'local', force: true }, [], 'es');
+      const es = await service.discover({ strategy: 'local', force: true, timeoutMs: SCAN_MS }, [], 'es');
       expect(es.providers[0]?.notes[0]).toMatch(/^Otros ordenadores pueden llegar a Ollama.*OLLAMA_HOST=127\.0\.0\.1/);
       // One short request on the network address: no credential, no Origin.
       const asked = ollama.requests.filter((r) => r.localAddress === NETWORK);
@@ -48,7 +48,7 @@ describe('is a local server open to the network?', () => {
   test('answering 401 there: requiresAuth, and a note about keeping the key secret', async () => {
     const keyed = await startFingerprintEmulator('llama.cpp-keyed', { alsoOn: [NETWORK] });
     try {
-      const { providers } = await scanning([keyed], [NETWORK]).discover({ strategy: 'local' }, [], 'en');
+      const { providers } = await scanning([keyed], [NETWORK]).discover({ strategy: 'local', timeoutMs: SCAN_MS }, [], 'en');
       expect(providers[0]).toMatchObject({ status: 'auth-required', exposure: { reachableFromNetwork: true, requiresAuth: true, addresses: [NETWORK] } });
       expect(providers[0]?.notes[0]).toMatch(/reachable from other computers, which must give its key/);
     } finally {
@@ -61,7 +61,7 @@ describe('is a local server open to the network?', () => {
     const stranger = await blackHole('127.0.0.4', ollama.port);
     try {
       const service = scanning([ollama], [NETWORK]);
-      await service.discover({ strategy: 'local' }, [], 'en');
+      await service.discover({ strategy: 'local', timeoutMs: SCAN_MS }, [], 'en');
       expect(new Set(ollama.requests.map((r) => r.localAddress))).toEqual(new Set(['127.0.0.1', NETWORK]));
       expect(stranger.connections).toEqual([]);
 
@@ -80,9 +80,10 @@ describe('is a local server open to the network?', () => {
     const hole = await blackHole('127.0.0.3', ollama.port);
     try {
       const service = scanning([ollama], ['127.0.0.3']);
-      const { value, ms } = await timed(() => service.discover({ strategy: 'local', timeoutMs: 1000 }, [], 'en'));
+      const timeoutMs = 2000;
+      const { value, ms } = await timed(() => service.discover({ strategy: 'local', timeoutMs }, [], 'en'));
       // A bound only to prove the deadline applied: three times timeoutMs.
-      expect(ms).toBeLessThan(3000);
+      expect(ms).toBeLessThan(3 * timeoutMs);
       expect(hole.connections).toEqual(['127.0.0.3']);
       expect(findingAt(value.providers, ollama)).toMatchObject({
         serverKind: 'ollama',
