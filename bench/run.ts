@@ -13,6 +13,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
+import { SMALL_SERVER, startFingerprintEmulators } from '../test/support/emulators/fingerprints/index.js';
 import { startEmulator } from '../test/support/emulators/providers/index.js';
 import { durableWrite } from './lib/durable-write.js';
 import { BenchClient } from './lib/http.js';
@@ -128,7 +129,7 @@ async function writesAndList(work: string, discoveryPorts: number[], hole: Silen
   const service = await forkChild('service-child.mjs', {
     dataDir: path.join(work, 'service'),
     token: TOKEN,
-    discovery: { localHosts: ['127.0.0.1', 'localhost'], ports: discoveryPorts },
+    discovery: { localHosts: ['127.0.0.1', 'localhost'], ports: discoveryPorts, networkAddresses: [] },
   });
   const api = new BenchClient(service.url, AUTH);
   try {
@@ -217,6 +218,75 @@ async function discovery(api: BenchClient, ports: number[], hole: SilentServer):
   }
 }
 
+type Finding = { endpointUrl: string; serverKind: string; version: string | null; models: string[] };
+
+/**
+ * Discovery against servers that take few connections (five emulators with llama.cpp's backlog
+ * of 5 and 3 workers) beside the all-closed scan, and the exposure check's cost on a closed-ports
+ * scan: two services, the same ports, one asking 127.0.0.2 as this computer's network address
+ * and one asking none, scanned alternately so machine load hits both alike.
+ */
+async function discoveryOfSmallServers(work: string): Promise<void> {
+  phase('discovery, five servers with backlog 5; exposure check on closed ports');
+  const kinds = ['ollama', 'llama.cpp', 'lmstudio', 'vllm', 'koboldcpp'] as const;
+  const emulators = await startFingerprintEmulators([...kinds], SMALL_SERVER);
+  const closed = await closedPorts(8);
+  const start = (name: string, ports: number[], networkAddresses: string[]): Promise<Forked> =>
+    forkChild('service-child.mjs', { dataDir: path.join(work, name), token: TOKEN, discovery: { localHosts: ['127.0.0.1', 'localhost'], ports, networkAddresses } });
+  const [small, closedWith, closedWithout] = await Promise.all([
+    start('small', kinds.map((kind) => emulators[kind].port), []),
+    start('closed-exposure', closed, ['127.0.0.2']),
+    start('closed-plain', closed, []),
+  ]);
+  const clients = [small, closedWith, closedWithout].map((service) => new BenchClient(service.url, AUTH));
+  const [smallApi, withApi, withoutApi] = clients as [BenchClient, BenchClient, BenchClient];
+  const body = { scope: { strategy: 'local', timeoutMs: 3_000, force: true } };
+  try {
+    const complete = (providers: Finding[]): boolean =>
+      kinds.every((kind) => {
+        const found = providers.find((p) => Number(new URL(p.endpointUrl).port) === emulators[kind].port);
+        return found !== undefined && found.serverKind === kind && JSON.stringify(found.models) === JSON.stringify(emulators[kind].models) && (kind === 'lmstudio' || found.version !== null);
+      });
+    for (const api of clients) await api.expect(200, 'POST', `${LIST}/discover`, body);
+    const smallMs: number[] = [];
+    const withMs: number[] = [];
+    const withoutMs: number[] = [];
+    let whole = 0;
+    for (let i = 0; i < 20; i += 1) {
+      const scan = await smallApi.expect<{ providers: Finding[] }>(200, 'POST', `${LIST}/discover`, body);
+      smallMs.push(scan.ms);
+      if (complete(scan.json.providers)) whole += 1;
+      withMs.push((await withApi.expect(200, 'POST', `${LIST}/discover`, body)).ms);
+      withoutMs.push((await withoutApi.expect(200, 'POST', `${LIST}/discover`, body)).ms);
+    }
+    const closedP50 = percentile(withoutMs, 50);
+    figures.push(
+      {
+        id: 'discovery.smallServers',
+        label: 'discovery, 5 servers with backlog 5: p50',
+        unit: 'ms',
+        value: percentile(smallMs, 50),
+        baseline: { label: 'all-closed scan, p50', value: closedP50 },
+        target: { kind: 'atMost', value: 1_000, of: 'value' },
+        notes: `${whole}/20 scans returned every version and model list; max ${round(Math.max(...smallMs))} ms; each emulator 3 workers, 5 ms per request`,
+      },
+      {
+        id: 'discovery.exposureCost',
+        label: 'exposure check on a closed-ports scan: added p50',
+        unit: 'ms',
+        value: percentile(withMs, 50) - closedP50,
+        baseline: { label: 'closed-ports scan without it, p50', value: closedP50 },
+        target: { kind: 'atMost', value: 50, of: 'value' },
+        notes: `127.0.0.1 and localhost × ${closed.length} closed ports, 20 alternated scans each; with the check (127.0.0.2 as the network address) p50 ${round(percentile(withMs, 50))} ms`,
+      },
+    );
+  } finally {
+    for (const api of clients) api.close();
+    await Promise.all([small, closedWith, closedWithout].map((service) => stopForked(service)));
+    await emulators.closeAll();
+  }
+}
+
 async function promptTest(api: BenchClient): Promise<void> {
   phase('test prompt through a llama.cpp emulator');
   const emulator = await startEmulator('llama.cpp');
@@ -268,7 +338,7 @@ async function largeList(work: string): Promise<void> {
   phase('list, 1 000 profiles');
   const dataDir = path.join(work, 'large');
   await seedVault(dataDir, 1_000);
-  const service = await forkChild('service-child.mjs', { dataDir, token: TOKEN, discovery: { ports: [] } });
+  const service = await forkChild('service-child.mjs', { dataDir, token: TOKEN, discovery: { ports: [], networkAddresses: [] } });
   const api = new BenchClient(service.url, AUTH);
   try {
     const { json } = await api.expect<{ profiles: unknown[] }>(200, 'GET', LIST);
@@ -356,10 +426,17 @@ async function main(): Promise<void> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'llm-profiles-bench-'));
   const ports = await closedPorts(8);
   const hole = new SilentServer(ports.pop() as number);
+  // `npm run bench -- --only=discovery` runs the discovery section alone.
+  const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
   try {
-    await writesAndList(work, [...ports, hole.port], hole);
-    await largeList(work);
-    await coldStarts(work);
+    if (only === 'discovery') {
+      await discoveryOfSmallServers(work);
+    } else {
+      await writesAndList(work, [...ports, hole.port], hole);
+      await discoveryOfSmallServers(work);
+      await largeList(work);
+      await coldStarts(work);
+    }
   } finally {
     await hole.stop();
     await rm(work, { recursive: true, force: true });

@@ -230,7 +230,9 @@ export interface paths {
          *     the well-known ports of Ollama, llama.cpp, LM Studio, vLLM, LocalAI, KoboldCpp,
          *     text-generation-webui, Jan and LiteLLM) or on machines the learner names
          *     (`strategy: remote`) — and reports what each is, its models and whether a saved profile
-         *     already points at it. It never creates profiles and never sends credentials. The whole
+         *     already points at it. For servers on this computer it also says whether other computers
+         *     can reach them (`exposure`) and lists known flaws in the version they report
+         *     (`advisories`). It never creates profiles and never sends credentials. The whole
          *     call finishes within `timeoutMs`. Results are reused for five minutes unless `force` is
          *     true. Limited to 10 scans a minute.
          */
@@ -490,6 +492,8 @@ export interface components {
             userMessage: string;
             remediation: string | null;
             notes: string[];
+            /** @description Present when the profile's endpoint is a server on this computer that other computers can also reach; a note in `notes` says how to close it. */
+            exposure?: components["schemas"]["NetworkExposure"];
             correlationId: components["schemas"]["CorrelationId"];
             requestId: components["schemas"]["RequestId"];
             durationMs: components["schemas"]["DurationMs"];
@@ -620,6 +624,35 @@ export interface components {
             requiresConsent: boolean;
             notes: string[];
             remediation: string | null;
+            /** @description For a server on this computer, whether other computers can reach it; null for servers elsewhere. */
+            exposure: components["schemas"]["NetworkExposure"] | null;
+            /** @description Published flaws fixed in a later version than the one the server reports; empty when its version is unknown or unreadable. */
+            advisories: components["schemas"]["ServerAdvisory"][];
+        };
+        /**
+         * @description Whether a server on this computer also answers on this computer's network addresses (IPv4
+         *     and IPv6, without loopback and link-local), where other computers can reach it. Only this
+         *     computer's own addresses are asked, with one short request and no credentials.
+         */
+        NetworkExposure: {
+            reachableFromNetwork: boolean;
+            /** @description Whether it asked for a key on every network address that answered; null when none answered. */
+            requiresAuth: boolean | null;
+            /** @description This computer's own addresses on which the server answered. */
+            addresses: string[];
+        };
+        /** @description A published flaw in the version a server reports. */
+        ServerAdvisory: {
+            /** @description The advisory's identifier, such as a CVE number. */
+            id: string;
+            /** @description One line on the flaw, in English as published. */
+            summary: string;
+            /** @description The first release without the flaw. */
+            fixedVersion: string;
+            /** Format: uri */
+            url: string;
+            /** @description What to do, localised (update to the fixed version or later). */
+            remediation: string;
         };
         DiscoverProvidersResponse: {
             providers: components["schemas"]["DiscoveryFinding"][];

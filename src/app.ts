@@ -106,7 +106,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(contractValidator(deps.contract));
   app.use(profileRoutes({ profiles: deps.profiles, diagnostics: deps.diagnostics }));
-  app.use(testingRoutes({ profiles: deps.profiles, promptTests: deps.promptTests, diagnostics: deps.diagnostics, testRateLimit: perTokenRateLimit(rateLimits.test) }));
+  app.use(testingRoutes({ profiles: deps.profiles, promptTests: deps.promptTests, discovery: deps.discovery, diagnostics: deps.diagnostics, testRateLimit: perTokenRateLimit(rateLimits.test) }));
   // Model lists are limited like tests, in a bucket of their own so loading a list does not use up tests.
   app.use(modelRoutes({ profiles: deps.profiles, catalogue: deps.catalogue, diagnostics: deps.diagnostics, modelsRateLimit: perTokenRateLimit(rateLimits.test) }));
   app.use(discoveryRoutes({ profiles: deps.profiles, discovery: deps.discovery, discoverRateLimit: perTokenRateLimit(rateLimits.discover) }));

@@ -11,7 +11,7 @@ import { createApp, type AppDeps } from './app.js';
 import { ModelCatalogue, type CatalogueDeps } from './catalogue/service.js';
 import { modelListLimit } from './catalogue/limits.js';
 import { DiagnosticsRecorder } from './diagnostics/recorder.js';
-import { DEFAULT_DISCOVERY_PORTS, DiscoveryService, type DiscoveryConfig } from './discovery/service.js';
+import { DEFAULT_DISCOVERY_PORTS, DiscoveryService, interfaceAddresses, type DiscoveryConfig } from './discovery/service.js';
 import { findSpecPath, loadContract } from './http/contract.js';
 import { docsPage } from './http/docs-page.js';
 import { drain } from './http/drain.js';
@@ -83,6 +83,7 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
       onError: (error) => logger.warn({ err: { name: (error as Error)?.name, code: (error as NodeJS.ErrnoException)?.code } }, 'diagnostics could not be written'),
     });
     const contract = loadContract();
+    const networkAddresses = options.discovery?.networkAddresses;
     const discoveryConfig: DiscoveryConfig = {
       localHosts: options.discovery?.localHosts ?? ['127.0.0.1', 'localhost'],
       ports: options.discovery?.ports ?? [...DEFAULT_DISCOVERY_PORTS],
@@ -100,7 +101,9 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
         ...options.catalogue,
         maxModels: modelListLimit(contract),
       }),
-      discovery: new DiscoveryService(discoveryConfig),
+      discovery: new DiscoveryService(discoveryConfig, {
+        ownAddresses: networkAddresses === undefined ? interfaceAddresses : () => networkAddresses,
+      }),
       diagnostics,
       logger,
       contract,

@@ -23,6 +23,28 @@ export function providerTypeOf(kind: ServerKind): DiscoveredProviderType {
 }
 
 /**
+ * The profile types that work against each kind, by the protocols it serves: every one of these
+ * servers speaks OpenAI's chat completions under /v1 (so `custom` works everywhere), llama.cpp,
+ * Ollama and LM Studio also serve Anthropic's /v1/messages, and only Ollama serves /api/chat.
+ */
+const WORKING_TYPES: Record<ServerKind, readonly string[]> = {
+  ollama: ['ollama', 'custom', 'anthropic'],
+  'llama.cpp': ['llama.cpp', 'custom', 'anthropic'],
+  lmstudio: ['custom', 'anthropic'],
+  vllm: ['custom'],
+  localai: ['custom'],
+  koboldcpp: ['custom'],
+  'textgen-webui': ['custom'],
+  jan: ['custom'],
+  'openai-compatible': ['custom'],
+};
+
+/** Whether a saved profile of `providerType` can work against a server of this kind. */
+export function worksWith(kind: ServerKind, providerType: string): boolean {
+  return WORKING_TYPES[kind].includes(providerType);
+}
+
+/**
  * The address a profile should store: Ollama and llama.cpp adapters take the server's root,
  * the OpenAI-compatible adapter takes the `/v1` base.
  */

@@ -18,6 +18,8 @@ export interface ProbeOptions {
 export interface ProbeResponse {
   status: number;
   contentType: string;
+  /** The `Server` header, lower-cased; '' when absent. */
+  server: string;
   /** At most `bodyCapBytes` of the body, as UTF-8. */
   body: string;
   /** The parsed body when it is complete JSON, else `undefined`. */
@@ -98,6 +100,7 @@ export function probe(target: ProbeTarget, path: string, options: ProbeOptions):
         settle({
           status: res.statusCode ?? 0,
           contentType: String(res.headers['content-type'] ?? '').toLowerCase(),
+          server: String(res.headers.server ?? '').toLowerCase(),
           body,
           json: complete ? parseJson(body) : undefined,
           truncated: !complete,

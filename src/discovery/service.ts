@@ -4,12 +4,16 @@ import type { LookupFunction } from 'node:net';
 import { ValidationError } from '../errors.js';
 import type { Locale } from '../i18n/index.js';
 import { checkRemoteHosts, normaliseHost, resolveCandidates, type ScanTarget } from './candidates.js';
-import { presentFindings } from './present.js';
-import { scanCandidates } from './scan.js';
+import { checkExposure, type OwnAddresses } from './exposure.js';
+import { localEndpoint } from './local-endpoint.js';
+import { exposureNote, presentFindings } from './present.js';
+import { Limiter } from './limiter.js';
+import { MAX_IN_FLIGHT_PER_SERVER, scanCandidates } from './scan.js';
 import { ScanCache } from './scan-cache.js';
-import type { DiscoverInput, DiscoverResult, DiscoveryConfig, ExistingProfileRef, RawFinding } from './types.js';
+import type { DiscoverInput, DiscoverResult, DiscoveryConfig, ExistingProfileRef, Exposure, RawFinding } from './types.js';
 
 export { DEFAULT_DISCOVERY_PORTS } from './kinds.js';
+export { interfaceAddresses, type OwnAddresses } from './exposure.js';
 export type {
   DiscoverInput,
   DiscoverResult,
@@ -17,6 +21,7 @@ export type {
   DiscoveryFinding,
   DiscoveryStatus,
   ExistingProfileRef,
+  Exposure,
   ServerKind,
 } from './types.js';
 
@@ -29,12 +34,24 @@ const DEFAULT_BODY_CAP_BYTES = 64 * 1024;
 const CONNECT_TIMEOUT_MS = 1_000;
 /** Probing stops this long before the deadline, leaving time to name, merge and localise the findings. */
 const WRAP_UP_MS = 50;
+/** How long a test's exposure check may take; it runs beside the test prompt. */
+const ENDPOINT_EXPOSURE_BUDGET_MS = 1_000;
+
+export interface EndpointExposure {
+  exposure: Exposure;
+  note: string;
+}
 
 export interface DiscoveryDeps {
   /** Name resolution for hosts (node's dns.lookup signature); tests inject their own. */
   lookup?: LookupFunction;
   /** Clock for the cache and `scannedAt`. */
   now?: () => number;
+  /**
+   * This computer's network addresses, asked whether a local server is open to other computers.
+   * None unless given: the composition passes the interfaces' addresses, tests a second loopback address.
+   */
+  ownAddresses?: OwnAddresses;
 }
 
 /** What the last scan that actually probed did, for diagnostics. */
@@ -42,6 +59,8 @@ export interface ScanStats {
   strategy: 'local' | 'remote';
   candidates: number;
   findings: number;
+  /** Findings other computers can reach (counted, never their addresses). */
+  exposed: number;
   durationMs: number;
   scannedAt: string;
 }
@@ -70,6 +89,7 @@ function checkTimeout(timeoutMs: number | undefined): number {
 export class DiscoveryService {
   private readonly lookup: LookupFunction;
   private readonly now: () => number;
+  private readonly ownAddresses: OwnAddresses;
   private readonly cache: ScanCache<Scan>;
   private stats: ScanStats | null = null;
 
@@ -79,6 +99,7 @@ export class DiscoveryService {
   ) {
     this.lookup = deps.lookup ?? (dnsLookup as LookupFunction);
     this.now = deps.now ?? Date.now;
+    this.ownAddresses = deps.ownAddresses ?? (() => []);
     this.cache = new ScanCache<Scan>(config.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS, this.now);
   }
 
@@ -98,6 +119,22 @@ export class DiscoveryService {
     };
   }
 
+  /**
+   * For a test of a profile whose endpoint is on this computer: whether the server there also
+   * answers on this computer's network addresses, with the note that says how to close it.
+   * `null` when the endpoint is elsewhere or the server is not open to the network.
+   */
+  async endpointExposure(endpointUrl: string, providerType: string, locale: Locale): Promise<EndpointExposure | null> {
+    const addresses = this.ownAddresses();
+    const local = localEndpoint(endpointUrl, providerType);
+    if (local === null || addresses.length === 0) return null;
+    const deadline = AbortSignal.timeout(ENDPOINT_EXPOSURE_BUDGET_MS);
+    const options = { signal: deadline, connectTimeoutMs: ENDPOINT_EXPOSURE_BUDGET_MS, bodyCapBytes: this.config.probeBodyCapBytes ?? DEFAULT_BODY_CAP_BYTES };
+    const exposure = await checkExposure(local.port, local.path, addresses, options, new Limiter(MAX_IN_FLIGHT_PER_SERVER));
+    const note = exposureNote(local.kind, exposure, local.port, locale);
+    return note === null ? null : { exposure, note };
+  }
+
   /** For diagnostics: the last scan that probed (cached answers do not count), or `null`. */
   lastScan(): ScanStats | null {
     return this.stats;
@@ -112,15 +149,20 @@ export class DiscoveryService {
     const timer = setTimeout(() => deadline.abort(), timeoutMs - WRAP_UP_MS);
     try {
       const candidates = await resolveCandidates(targets, this.config.ports, this.lookup, deadline.signal);
-      const findings = await scanCandidates(candidates, {
-        signal: deadline.signal,
-        connectTimeoutMs: Math.min(CONNECT_TIMEOUT_MS, timeoutMs),
-        bodyCapBytes: this.config.probeBodyCapBytes ?? DEFAULT_BODY_CAP_BYTES,
-      });
+      const findings = await scanCandidates(
+        candidates,
+        {
+          signal: deadline.signal,
+          connectTimeoutMs: Math.min(CONNECT_TIMEOUT_MS, timeoutMs),
+          bodyCapBytes: this.config.probeBodyCapBytes ?? DEFAULT_BODY_CAP_BYTES,
+        },
+        strategy === 'local' ? this.ownAddresses() : null,
+      );
       this.stats = {
         strategy,
         candidates: candidates.length,
         findings: findings.length,
+        exposed: findings.filter((finding) => finding.exposure?.reachableFromNetwork).length,
         durationMs: Math.round(performance.now() - started),
         scannedAt: new Date(startedAt).toISOString(),
       };

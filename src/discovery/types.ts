@@ -6,6 +6,7 @@ type Schemas = components['schemas'];
 export type DiscoveryFinding = Schemas['DiscoveryFinding'];
 export type ServerKind = DiscoveryFinding['serverKind'];
 export type DiscoveryStatus = DiscoveryFinding['status'];
+export type Exposure = NonNullable<DiscoveryFinding['exposure']>;
 
 /** What a probe alone can tell; the saved-profile statuses are added per call. */
 export type ProbeStatus = 'available' | 'loading' | 'auth-required';
@@ -27,6 +28,8 @@ export interface RawFinding {
   latencyMs: number;
   requiresConsent: boolean;
   notes: NoteCode[];
+  /** For a server on this computer, whether its port also answers on this computer's network addresses. */
+  exposure: Exposure | null;
 }
 
 export interface DiscoveryConfig {
@@ -38,6 +41,11 @@ export interface DiscoveryConfig {
   cacheTtlMs?: number;
   /** Largest body read from one probe answer; default 64 KiB. */
   probeBodyCapBytes?: number;
+  /**
+   * The addresses standing for this computer's network addresses in the exposure check; when
+   * left out, the composition reads them from the network interfaces at each scan.
+   */
+  networkAddresses?: string[];
 }
 
 export interface ExistingProfileRef {

@@ -1,5 +1,7 @@
 /** Discovery over HTTP: fingerprint emulators on random loopback ports, pointed at by config. */
-import { startFingerprintEmulator, type FingerprintEmulator } from '../support/emulators/fingerprints/index.js';
+import { startFingerprintEmulator, SMALL_SERVER, type FingerprintEmulator } from '../support/emulators/fingerprints/index.js';
+import { forwardPort } from '../support/emulators/fingerprints/network-side.js';
+import { startEmulator } from '../support/emulators/providers/index.js';
 import { expectContract } from '../support/contract.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -58,19 +60,23 @@ test('saved profiles mark findings already-configured or conflict; discovery its
   const ollama = emulators[0] as FingerprintEmulator;
   const llama = emulators[1] as FingerprintEmulator;
   const same = await server.http.post('/api/llm/profiles').set(server.auth).send({ profile: { name: 'My Ollama', providerType: 'ollama', endpointUrl: `http://localhost:${ollama.port}/` } });
-  const other = await server.http.post('/api/llm/profiles').set(server.auth).send({ profile: { name: 'Wrong type', providerType: 'custom', endpointUrl: `http://127.0.0.1:${llama.port}/v1` } });
-  expect([same.status, other.status]).toEqual([201, 201]);
+  // llama.cpp also speaks OpenAI's protocol at /v1, so a custom profile there works: not a conflict.
+  const custom = await server.http.post('/api/llm/profiles').set(server.auth).send({ profile: { name: 'OpenAI-style llama', providerType: 'custom', endpointUrl: `http://127.0.0.1:${llama.port}/v1` } });
+  const lmstudio = emulators[3] as FingerprintEmulator;
+  const wrong = await server.http.post('/api/llm/profiles').set(server.auth).send({ profile: { name: 'Wrong type', providerType: 'ollama', endpointUrl: `http://127.0.0.1:${lmstudio.port}`, modelId: 'qwen2.5-7b-instruct' } });
+  expect([same.status, custom.status, wrong.status]).toEqual([201, 201, 201]);
 
   const { providers, cached } = await discover({});
   expect(cached).toBe(true);
   const find = (port: number) => providers.find((p) => Number(new URL(p.endpointUrl).port) === port);
   expect(find(ollama.port)).toMatchObject({ status: 'already-configured', existingProfileId: same.body.profile.id });
-  expect(find(llama.port)).toMatchObject({ status: 'conflict', existingProfileId: other.body.profile.id });
+  expect(find(llama.port)).toMatchObject({ status: 'already-configured', existingProfileId: custom.body.profile.id, providerType: 'llama.cpp' });
+  expect(find(lmstudio.port)).toMatchObject({ status: 'conflict', existingProfileId: wrong.body.profile.id });
 
   const without = await discover({ includeExisting: false });
   expect(without.providers.find((p) => p.status === 'already-configured')).toBeUndefined();
   const list = await server.http.get('/api/llm/profiles').set(server.auth);
-  expect(list.body.profiles).toHaveLength(2);
+  expect(list.body.profiles).toHaveLength(3);
 });
 
 test('no request to any emulator carried credentials or an Origin', () => {
@@ -125,4 +131,82 @@ test('one deadline: all candidates closed returns at once; a black-holed candida
     await silent.close();
     await ollama.close();
   }
+});
+
+test('a keyed llama.cpp with a backlog of 5 is auth-required, with its models, over the API', async () => {
+  const keyed = await startFingerprintEmulator('llama.cpp-keyed', SMALL_SERVER);
+  const own = await startTestServer({ discovery: { ports: [keyed.port] } });
+  try {
+    const res = await own.http.post('/api/llm/profiles/discover').set(own.auth).send({ scope: { strategy: 'local', force: true, timeoutMs: 5000 } });
+    expectContract('discoverProviders', res);
+    expect(res.body.providers).toHaveLength(1);
+    // Its build is in /props, which the key guards.
+    expect(res.body.providers[0]).toMatchObject({ serverKind: 'llama.cpp', status: 'auth-required', version: null, models: keyed.models, advisories: [] });
+  } finally {
+    await own.close();
+    await keyed.close();
+  }
+});
+
+describe('a local server open to the network (127.0.0.2 standing for this computer’s network address)', () => {
+  const NETWORK = '127.0.0.2';
+
+  test('discovery reports the exposure with its remedy; the diagnostics record the count, never the address', async () => {
+    const ollama = await startFingerprintEmulator('ollama', { alsoOn: [NETWORK], version: '0.1.33' });
+    const own = await startTestServer({ discovery: { ports: [ollama.port], networkAddresses: [NETWORK] } });
+    try {
+      const res = await own.http.post('/api/llm/profiles/discover').set(own.auth).set('Accept-Language', 'es').send({ scope: { strategy: 'local', force: true, timeoutMs: 5000 } });
+      expectContract('discoverProviders', res);
+      const [finding] = res.body.providers;
+      expect(finding.exposure).toEqual({ reachableFromNetwork: true, requiresAuth: false, addresses: [NETWORK] });
+      expect(finding.notes[0]).toMatch(/OLLAMA_HOST=127\.0\.0\.1/);
+      expect(finding.advisories.map((a: { id: string }) => a.id)).toContain('CVE-2024-37032');
+      expect(finding.advisories.find((a: { id: string }) => a.id === 'CVE-2024-37032').remediation).toMatch(/0\.1\.34 o posterior/);
+
+      await own.service.deps.diagnostics.flush();
+      const trail = await own.http.get('/api/llm/diagnostics?limit=500').set(own.auth);
+      const line = trail.body.entries.find((e: { operationId: string }) => e.operationId === 'discoverProviders');
+      expect(line.meta).toMatchObject({ exposedFindings: 1, advisories: finding.advisories.length });
+      expect(JSON.stringify(trail.body)).not.toContain(NETWORK);
+    } finally {
+      await own.close();
+      await ollama.close();
+    }
+  });
+
+  test('a saved profile’s test outcome carries the same exposure note when its server is open; not when it is not', async () => {
+    const provider = await startEmulator('ollama');
+    const port = Number(new URL(provider.url).port);
+    const own = await startTestServer({ discovery: { ports: [], networkAddresses: [NETWORK] } });
+    try {
+      const created = await own.http.post('/api/llm/profiles').set(own.auth).send({ profile: { name: 'Local Ollama', providerType: 'ollama', endpointUrl: provider.url, modelId: 'llama3.2' } });
+      expect(created.status).toBe(201);
+      const test = () => own.http.post(`/api/llm/profiles/${created.body.profile.id}/test`).set(own.auth).send({});
+
+      const closed = await test();
+      expectContract('testProfile', closed);
+      expect(closed.body.exposure).toBeUndefined();
+
+      const side = await forwardPort(NETWORK, port);
+      try {
+        const open = await test();
+        expectContract('testProfile', open);
+        expect(open.body.exposure).toEqual({ reachableFromNetwork: true, requiresAuth: false, addresses: [NETWORK] });
+        expect(open.body.notes[0]).toBe(
+          `Ollama is reachable from other computers and has no password. Set OLLAMA_HOST=127.0.0.1 and restart it, or block port ${port} in your firewall.`,
+        );
+        expect(side.connections).toEqual([NETWORK]);
+      } finally {
+        await side.close();
+      }
+      await own.service.deps.diagnostics.flush();
+      const trail = await own.http.get('/api/llm/diagnostics?limit=500').set(own.auth);
+      const tests = trail.body.entries.filter((e: { operationId: string; kind: string }) => e.operationId === 'testProfile' && e.kind === 'request');
+      expect(tests.map((e: { meta: { exposedToNetwork: boolean } }) => e.meta.exposedToNetwork)).toEqual([false, true]);
+      expect(JSON.stringify(trail.body)).not.toContain(NETWORK);
+    } finally {
+      await own.close();
+      await provider.close();
+    }
+  });
 });

@@ -39,8 +39,9 @@ export async function startTestServer(options: Partial<ComposeOptions> = {}): Pr
   const service = await startService({
     host: '127.0.0.1',
     port: 0,
-    discovery: { ports: [] },
     ...options,
+    // Never this machine's real interfaces: a test names its "network" address (a second loopback address).
+    discovery: { ...(options.discovery ?? { ports: [] }), networkAddresses: options.discovery?.networkAddresses ?? [] },
     dataDir,
     logger,
   });

@@ -19,6 +19,9 @@ export function discoveryRoutes({ profiles, discovery, discoverRateLimit }: Disc
     ctx.meta.strategy = scope.strategy;
     ctx.meta.findings = result.providers.length;
     ctx.meta.cached = result.cached;
+    // The fact, counted; the addresses stay out of the trail.
+    ctx.meta.exposedFindings = result.providers.filter((finding) => finding.exposure?.reachableFromNetwork).length;
+    ctx.meta.advisories = result.providers.reduce((sum, finding) => sum + finding.advisories.length, 0);
     const payload: Payload<'discoverProviders'> = result;
     sendJson(res, 200, payload);
   });

@@ -1,5 +1,6 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { DiagnosticsRecorder } from '../../diagnostics/recorder.js';
+import type { DiscoveryService, EndpointExposure } from '../../discovery/service.js';
 import type { ProfileService } from '../../profiles/service.js';
 import { addressClassOf, hostLabel } from '../../profiles/endpoint.js';
 import type { PromptTestService, TestOutcome, TestTarget } from '../../prompt-test/service.js';
@@ -9,6 +10,8 @@ import type { RequestBody } from '../types.js';
 export interface TestingRouteDeps {
   profiles: ProfileService;
   promptTests: PromptTestService;
+  /** Says whether a profile's local server is also open to the network. */
+  discovery: DiscoveryService;
   diagnostics: DiagnosticsRecorder;
   testRateLimit: RequestHandler;
 }
@@ -22,9 +25,27 @@ function abortOnDisconnect(res: Response): AbortSignal {
   return controller.signal;
 }
 
+/** The contract's cap on an outcome's notes. */
+const MAX_OUTCOME_NOTES = 10;
+
 function savedAddressClass(endpointUrl: string): TestTarget['savedAddressClass'] {
   const addressClass = addressClassOf(endpointUrl);
   return addressClass === 'forbidden' ? 'public' : addressClass;
+}
+
+/**
+ * Runs the test and, beside it, the exposure check of a local endpoint; an open server adds
+ * `exposure` and its note to the outcome. Diagnostics get the fact, never the addresses.
+ */
+async function runWithExposure(
+  run: Promise<TestOutcome>,
+  exposure: Promise<EndpointExposure | null>,
+  ctx: RequestContext,
+): Promise<TestOutcome> {
+  const [outcome, exposed] = await Promise.all([run, exposure]);
+  ctx.meta.exposedToNetwork = exposed !== null;
+  if (exposed === null) return outcome;
+  return { ...outcome, exposure: exposed.exposure, notes: [exposed.note, ...outcome.notes].slice(0, MAX_OUTCOME_NOTES) };
 }
 
 /** One line for the request (written when it finishes) and one for the outbound exchange. */
@@ -50,7 +71,7 @@ function recordOutcome(ctx: RequestContext, outcome: TestOutcome, endpointUrl: s
   ctx.meta.success = outcome.success;
 }
 
-export function testingRoutes({ profiles, promptTests, diagnostics, testRateLimit }: TestingRouteDeps): Router {
+export function testingRoutes({ profiles, promptTests, discovery, diagnostics, testRateLimit }: TestingRouteDeps): Router {
   const router = Router();
 
   router.post('/api/llm/profiles/test', testRateLimit, async (req: Request, res: Response) => {
@@ -59,7 +80,8 @@ export function testingRoutes({ profiles, promptTests, diagnostics, testRateLimi
     ctx.operationId = 'testDraftProfile';
     ctx.providerType = body.profile.providerType;
     const fields = profiles.checkTestDraft(body.profile);
-    const outcome = await promptTests.run(
+    const exposure = discovery.endpointExposure(fields.endpointUrl, fields.providerType, ctx.locale);
+    const run = promptTests.run(
       {
         profileId: null,
         profileName: fields.name,
@@ -71,6 +93,7 @@ export function testingRoutes({ profiles, promptTests, diagnostics, testRateLimi
       },
       { prompt: body.promptOverride, timeoutMs: body.timeoutMs, signal: abortOnDisconnect(res), locale: ctx.locale },
     );
+    const outcome = await runWithExposure(run, exposure, ctx);
     recordOutcome(ctx, outcome, fields.endpointUrl, diagnostics);
     sendJson(res, 200, outcome);
   });
@@ -83,7 +106,8 @@ export function testingRoutes({ profiles, promptTests, diagnostics, testRateLimi
     const { record, apiKey } = await profiles.resolveForTest(ctx.profileId);
     const { profile } = record;
     ctx.providerType = profile.providerType;
-    const outcome = await promptTests.run(
+    const exposure = discovery.endpointExposure(profile.endpointUrl, profile.providerType, ctx.locale);
+    const run = promptTests.run(
       {
         profileId: profile.id,
         profileName: profile.name,
@@ -95,6 +119,7 @@ export function testingRoutes({ profiles, promptTests, diagnostics, testRateLimi
       },
       { prompt: body.promptOverride, timeoutMs: body.timeoutMs, signal: abortOnDisconnect(res), locale: ctx.locale },
     );
+    const outcome = await runWithExposure(run, exposure, ctx);
     recordOutcome(ctx, outcome, profile.endpointUrl, diagnostics);
     sendJson(res, 200, outcome);
   });

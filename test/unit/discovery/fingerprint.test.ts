@@ -5,6 +5,7 @@ describe('identify, from answers as servers give them', () => {
   const response = (status: number, body: unknown): ProbeResponse => ({
     status,
     contentType: 'application/json',
+    server: '',
     body: JSON.stringify(body),
     json: body,
     truncated: false,
@@ -31,7 +32,7 @@ describe('identify, from answers as servers give them', () => {
 
   test('the same 401 elsewhere is a keyed OpenAI-compatible server; an HTML 401 page is no model server', () => {
     expect(identify(janAnswers, 4000)).toMatchObject({ kind: 'openai-compatible', status: 'auth-required' });
-    const htmlLogin: ProbeResponse = { status: 401, contentType: 'text/html', body: '<html>Log in</html>', json: undefined, truncated: false };
+    const htmlLogin: ProbeResponse = { status: 401, contentType: 'text/html', server: '', body: '<html>Log in</html>', json: undefined, truncated: false };
     expect(identify({ ...janAnswers, models: htmlLogin }, 1337)).toBeNull();
   });
 
@@ -51,6 +52,7 @@ describe('identify, from answers as servers give them', () => {
     const models = response(200, { object: 'list', data: [{ id: 'qwen2.5-7b-instruct', object: 'model', owned_by: 'organization_owner' }] });
     expect(identify({ ...janAnswers, models, lmstudio: v0, bogus: quirk }, 1234)).toEqual({
       kind: 'lmstudio',
+      decisive: true,
       status: 'available',
       models: ['qwen2.5-7b-instruct'],
       version: null,

@@ -1,5 +1,7 @@
 import { hasMessage, placeholders, translate } from '../../../src/i18n/index.js';
 import { discoveryMessages } from '../../../src/i18n/messages/discovery.js';
+import { exposureNoteKey } from '../../../src/discovery/exposure.js';
+import { schemaProblems, spec } from '../../support/contract.js';
 
 describe('discovery messages', () => {
   const enKeys = Object.keys(discoveryMessages.en).sort();
@@ -27,5 +29,24 @@ describe('discovery messages', () => {
     ];
     for (const key of keys) expect([key, hasMessage(key, 'en'), hasMessage(key, 'es')]).toEqual([key, true, true]);
     expect(translate('es', 'rule.discovery.hostForbidden', { host: '169.254.169.254' })).toMatch(/^169\.254\.169\.254 es una dirección/);
+  });
+
+  test('every server kind has an exposure note in both languages, open or keyed', () => {
+    const kinds = ['ollama', 'llama.cpp', 'lmstudio', 'vllm', 'localai', 'koboldcpp', 'textgen-webui', 'jan', 'openai-compatible', 'other'] as const;
+    for (const kind of kinds) {
+      for (const requiresAuth of [false, true]) {
+        const key = exposureNoteKey(kind, { reachableFromNetwork: true, requiresAuth, addresses: ['192.168.1.14'] }) as string;
+        expect([key, hasMessage(key, 'en'), hasMessage(key, 'es')]).toEqual([key, true, true]);
+      }
+    }
+    expect(exposureNoteKey('ollama', { reachableFromNetwork: false, requiresAuth: null, addresses: [] })).toBeNull();
+  });
+
+  test("the spec's discovery example matches the contract, and its sentences are the catalogue's", () => {
+    const example = spec.components.examples.DiscoveryResult.value;
+    expect(schemaProblems('DiscoverProvidersResponse', example)).toEqual([]);
+    const [ollama] = example.providers;
+    expect(ollama.notes[0]).toBe(translate('en', 'discovery.exposure.open.ollama', { port: 11434 }));
+    expect(ollama.advisories[0].remediation).toBe(translate('en', 'discovery.advisory.remediation', { kind: 'Ollama', version: '0.5.7', fixedVersion: '0.17.1', id: 'CVE-2026-7482' }));
   });
 });

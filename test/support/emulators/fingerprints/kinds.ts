@@ -6,8 +6,12 @@ export type EmulatorKind =
   | 'ollama'
   | 'llama.cpp'
   | 'llama.cpp-loading'
+  /** Started with --api-key: /health, /v1/models, /models and / stay public. */
+  | 'llama.cpp-keyed'
   | 'lmstudio'
   | 'vllm'
+  /** Started with --api-key: only /v1 is guarded; /health and /version stay open. */
+  | 'vllm-keyed'
   | 'koboldcpp'
   | 'localai'
   | 'textgen-webui'
@@ -23,8 +27,10 @@ export const DEFAULT_MODELS: Record<EmulatorKind, string[]> = {
   ollama: ['llama3.2:latest', 'qwen2.5:7b'],
   'llama.cpp': ['qwen2.5-0.5b-instruct-q4_k_m.gguf'],
   'llama.cpp-loading': [],
+  'llama.cpp-keyed': ['qwen2.5-0.5b-instruct-q4_k_m.gguf'],
   lmstudio: ['qwen2.5-7b-instruct', 'llama-3.2-1b-instruct'],
   vllm: ['Qwen/Qwen2.5-1.5B-Instruct'],
+  'vllm-keyed': ['Qwen/Qwen2.5-1.5B-Instruct'],
   koboldcpp: ['koboldcpp/Llama-3.2-1B-Instruct-Q4_K_M'],
   localai: ['phi-2', 'gpt-4'],
   'textgen-webui': ['Llama-3.2-1B-Instruct'],
@@ -46,6 +52,18 @@ function textBody(res: ServerResponse, status: number, body: string, type = 'tex
   res.end(body);
 }
 
+/** llama.cpp names itself on every answer, errors included. */
+function llamaCpp(handler: Handler): Handler {
+  return (req, res) => {
+    res.setHeader('server', 'llama.cpp');
+    handler(req, res);
+  };
+}
+
+/** A keyed llama.cpp's public paths (server-http.cpp); everything else checks the key. */
+const LLAMA_CPP_PUBLIC = new Set(['/health', '/v1/health', '/models', '/v1/models', '/']);
+const INVALID_KEY = { error: { code: 401, message: 'Invalid API Key', type: 'authentication_error' } };
+
 function openAiList(models: string[], ownedBy: string, extra: Record<string, unknown> = {}): unknown {
   return { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 1_732_000_000, owned_by: ownedBy, ...extra })) };
 }
@@ -61,13 +79,44 @@ function routed(routes: Routes, fallback: (req: IncomingMessage, res: ServerResp
 
 const LOADING = { error: { code: 503, message: 'Loading model', type: 'unavailable_error' } };
 
-export function handlerFor(kind: EmulatorKind, models: string[]): Handler {
+function llamaCppRoutes(models: string[], version: string): Handler {
+  return routed(
+    {
+      '/': (res) => textBody(res, 200, '<!doctype html><html><head><title>llama.cpp - chat</title></head><body></body></html>', 'text/html; charset=utf-8'),
+      '/health': (res) => json(res, 200, { status: 'ok' }),
+      '/props': (res) =>
+        json(res, 200, { default_generation_settings: { n_ctx: 4096 }, total_slots: 1, model_path: `/models/${models[0] ?? 'model.gguf'}`, chat_template: '', build_info: version }),
+      '/v1/models': (res) => json(res, 200, openAiList(models, 'llamacpp', { meta: { n_ctx_train: 32768 } })),
+      '/models': (res) => json(res, 200, openAiList(models, 'llamacpp')),
+    },
+    (_req, res) => json(res, 404, { error: { code: 404, message: 'File Not Found', type: 'not_found_error' } }),
+  );
+}
+
+function vllmRoutes(models: string[], version: string, keyed: boolean): Handler {
+  const open = routed(
+    {
+      '/version': (res) => json(res, 200, { version }),
+      '/health': (res) => textBody(res, 200, ''),
+      '/v1/models': (res) => json(res, 200, openAiList(models, 'vllm', { root: models[0], parent: null, max_model_len: 32768 })),
+    },
+    (_req, res) => json(res, 404, { detail: 'Not Found' }),
+  );
+  if (!keyed) return open;
+  // vLLM's --api-key guards only the /v1, /v2 and /inference prefixes.
+  return (req, res) => {
+    if (/^\/(v1|v2|inference)(\/|$)/.test(req.url ?? '') && req.headers.authorization === undefined) json(res, 401, { error: 'Unauthorized' });
+    else open(req, res);
+  };
+}
+
+export function handlerFor(kind: EmulatorKind, models: string[], version?: string): Handler {
   switch (kind) {
     case 'ollama':
       return routed(
         {
           '/': (res) => textBody(res, 200, 'Ollama is running'),
-          '/api/version': (res) => json(res, 200, { version: '0.5.7' }),
+          '/api/version': (res) => json(res, 200, { version: version ?? '0.5.7' }),
           '/api/tags': (res) =>
             json(res, 200, {
               models: models.map((name) => ({ name, model: name, modified_at: '2026-11-01T10:00:00Z', size: 2_019_393_189, digest: 'a80c4f17acd5', details: { format: 'gguf', family: 'llama' } })),
@@ -77,19 +126,18 @@ export function handlerFor(kind: EmulatorKind, models: string[]): Handler {
         (_req, res) => textBody(res, 404, '404 page not found'),
       );
     case 'llama.cpp':
-      return routed(
-        {
-          '/': (res) => textBody(res, 200, '<!doctype html><html><body>llama.cpp</body></html>', 'text/html; charset=utf-8'),
-          '/health': (res) => json(res, 200, { status: 'ok' }),
-          '/props': (res) =>
-            json(res, 200, { default_generation_settings: { n_ctx: 4096 }, total_slots: 1, model_path: `/models/${models[0] ?? 'model.gguf'}`, chat_template: '', build_info: 'b4500-adc5dd92' }),
-          '/v1/models': (res) => json(res, 200, openAiList(models, 'llamacpp', { meta: { n_ctx_train: 32768 } })),
-          '/models': (res) => json(res, 200, openAiList(models, 'llamacpp')),
-        },
-        (_req, res) => json(res, 404, { error: { code: 404, message: 'File Not Found', type: 'not_found_error' } }),
-      );
+      return llamaCpp(llamaCppRoutes(models, version ?? 'b4500-adc5dd92'));
+    case 'llama.cpp-keyed': {
+      const routes = llamaCppRoutes(models, version ?? 'b4500-adc5dd92');
+      return llamaCpp((req, res) => {
+        const path = (req.url ?? '/').split('?')[0] ?? '/';
+        if (LLAMA_CPP_PUBLIC.has(path) || req.headers.authorization !== undefined) routes(req, res);
+        else json(res, 401, INVALID_KEY);
+      });
+    }
     case 'llama.cpp-loading':
-      return (_req, res) => json(res, 503, LOADING);
+      // While the model loads, every path (public or not) gets this, before any key check.
+      return llamaCpp((_req, res) => json(res, 503, LOADING));
     case 'lmstudio':
       return routed(
         {
@@ -107,25 +155,20 @@ export function handlerFor(kind: EmulatorKind, models: string[]): Handler {
         (req, res) => json(res, 200, { error: `Unexpected endpoint or method. (${req.method} ${req.url})` }),
       );
     case 'vllm':
-      return routed(
-        {
-          '/version': (res) => json(res, 200, { version: '0.6.3' }),
-          '/health': (res) => textBody(res, 200, ''),
-          '/v1/models': (res) => json(res, 200, openAiList(models, 'vllm', { root: models[0], parent: null, max_model_len: 32768 })),
-        },
-        (_req, res) => json(res, 404, { detail: 'Not Found' }),
-      );
+      return vllmRoutes(models, version ?? '0.6.3', false);
+    case 'vllm-keyed':
+      return vllmRoutes(models, version ?? '0.6.3', true);
     case 'koboldcpp':
       return routed(
         {
           '/': (res) => textBody(res, 200, '<!doctype html><html><title>KoboldAI Lite</title></html>', 'text/html; charset=utf-8'),
-          '/api/extra/version': (res) => json(res, 200, { result: 'KoboldCpp', version: '1.80', protected: false, txt2img: false }),
+          '/api/extra/version': (res) => json(res, 200, { result: 'KoboldCpp', version: version ?? '1.80', protected: false, txt2img: false }),
           // KoboldCpp imitates Ollama's model list and version, which must not make it "Ollama".
           '/api/tags': (res) => json(res, 200, { models: models.map((name) => ({ name, model: name, modified_at: '2026-11-01T10:00:00Z', size: 0, digest: '', details: {} })) }),
           '/api/version': (res) => json(res, 200, { version: '0.5.7' }),
           '/v1/models': (res) => json(res, 200, openAiList(models, 'koboldcpp')),
         },
-        (_req, res) => json(res, 404, { detail: { msg: 'Not found', type: 'not_found' } }),
+        (_req, res) => textBody(res, 404, 'Error: HTTP Server is running, but this endpoint does not exist. Please check the URL.'),
       );
     case 'localai':
       return routed(
