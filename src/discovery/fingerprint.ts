@@ -148,8 +148,7 @@ function isLmStudioCatchAll(bogus: ProbeResponse | null): boolean {
 
 /** Every llama.cpp answer carries `Server: llama.cpp`, and it alone answers 503 "Loading model". */
 function llamaCppTell(a: Answers, list: Json[] | null): boolean {
-  const answers = [a.models, a.props, a.health, a.bogus, a.root];
-  if (answers.some((r) => r?.server.startsWith('llama.cpp'))) return true;
+  if (Object.values(a).some((r) => r?.server.startsWith('llama.cpp'))) return true;
   if (isLoading(a.health) || isLoading(a.models)) return true;
   const props = okJson(a.props, a.bogus);
   return (props !== null && ('build_info' in props || 'total_slots' in props)) || ownedBy(list, 'llamacpp');

@@ -53,7 +53,6 @@ test('no canary key, token or prompt anywhere after every operation and failure 
     expect((await send(server.http.post(`/api/llm/profiles/${slow}/test`), { promptOverride: CANARY_PROMPT, timeoutMs: 1000 })).body.errorCode).toBe('TIMEOUT');
     expect((await send(server.http.post('/api/llm/profiles/test'), { profile: { name: 'Draft', providerType: 'llama.cpp', endpointUrl: llama.url, apiKey: CANARY_KEY }, promptOverride: CANARY_PROMPT })).status).toBe(200);
     expect((await send(server.http.get(`/api/llm/profiles/${failing}/models`))).body.success).toBe(true);
-    expect((await send(server.http.get(`/api/llm/profiles/${slow}/models?timeoutMs=1000`))).body.errorCode).toBe('TIMEOUT');
     expect((await send(server.http.post('/api/llm/profiles/models'), { profile: { name: 'Draft list', providerType: 'custom', endpointUrl: `${unauthorized.url}/v1`, apiKey: CANARY_KEY } })).body.success).toBe(true);
     // validation failures that carry the key and prompt in the bad request
     expect((await send(server.http.post('/api/llm/profiles'), { profile: { name: 'Bad', providerType: 'custom', endpointUrl: `http://example.com/?key=${CANARY_KEY}`, apiKey: CANARY_KEY } })).status).toBe(400);
