@@ -1,13 +1,37 @@
 /**
  * The OpenAI chat-completions shape, spoken by llama.cpp, Azure OpenAI and every
  * OpenAI-compatible server. Each of those adapters owns its URL, auth and error meanings;
- * this module only knows the body going out and the answer coming back.
+ * this module knows the body going out (and how to fix it once when a server refuses a field)
+ * and the answer coming back.
  */
-import { compactTimings, count, failure, isRecord, successBody } from './classify.js';
-import type { ChatAnswer, ProviderFailure, ProviderReply, ProviderTimings } from './types.js';
+import { compactTimings, count, errorFields, failure, isRecord, successBody } from './classify.js';
+import type { ChatAnswer, ChatPlan, ProviderFailure, ProviderReply, ProviderTimings } from './types.js';
 
 /** Enough for a one-line answer; a test should not run up a bill or a long generation. */
 export const TEST_MAX_TOKENS = 64;
+/** Reasoning models spend their budget thinking before they answer: 64 leaves nothing for the answer. */
+export const REASONING_MAX_TOKENS = 1024;
+
+/**
+ * OpenAI's reasoning families (o1, o3, o4-mini, gpt-5 and later) refuse `max_tokens` and any
+ * non-default `temperature`. `gpt-5-chat-latest` is the non-reasoning snapshot.
+ */
+export function isReasoningModel(model: string): boolean {
+  const name = model.slice(model.lastIndexOf('/') + 1).toLowerCase();
+  if (/^o\d/.test(name)) return true;
+  return /^gpt-([5-9]|\d{2,})/.test(name) && !/^gpt-[\d.]+-chat/.test(name);
+}
+
+/**
+ * The answer budget in the field the model's family takes. `max_completion_tokens` goes only to
+ * OpenAI's own reasoning ids: Mistral refuses it (422 extra_forbidden) and other servers may
+ * ignore it. A router's `vendor/model` id gets the common field, which the router translates.
+ */
+export function answerBudget(model: string | null): Record<string, unknown> {
+  if (model === null || !isReasoningModel(model)) return { max_tokens: TEST_MAX_TOKENS };
+  if (model.includes('/')) return { max_tokens: REASONING_MAX_TOKENS };
+  return { max_completion_tokens: REASONING_MAX_TOKENS, reasoning_effort: 'low' };
+}
 
 export function chatCompletionBody(model: string | null, prompt: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -15,6 +39,38 @@ export function chatCompletionBody(model: string | null, prompt: string, extra: 
     messages: [{ role: 'user', content: prompt }],
     stream: false,
     ...extra,
+  };
+}
+
+const FIXABLE_CODES = new Set(['unsupported_parameter', 'unsupported_value', 'extra_forbidden']);
+const ESSENTIAL_FIELDS = new Set(['model', 'messages', 'stream']);
+
+/**
+ * The planned request with the one field a server refused fixed, or `null` when the refusal
+ * names no field this request sent. OpenAI's reasoning models answer 400
+ * `unsupported_parameter`/`unsupported_value` naming `param`; Mistral answers 422
+ * `extra_forbidden` naming the field in `loc`. The budget moves to the field the server takes;
+ * any other refused field is left out. The caller sends the fixed request once, never again.
+ */
+export function revisedChatPlan(reply: ProviderReply, plan: ChatPlan): ChatPlan | null {
+  if (reply.status !== 400 && reply.status !== 422) return null;
+  const fields = errorFields(reply.json);
+  const body = plan.request.json;
+  const param = fields?.param;
+  if (!fields || !param || !FIXABLE_CODES.has(fields.code ?? '') || !isRecord(body)) return null;
+  if (!Object.hasOwn(body, param) || ESSENTIAL_FIELDS.has(param)) return null;
+  const { [param]: refused, ...rest } = body;
+  const swaps: Record<string, string> = { max_tokens: 'max_completion_tokens', max_completion_tokens: 'max_tokens' };
+  const replacement = swaps[param];
+  const swapped = replacement !== undefined && !Object.hasOwn(rest, replacement);
+  if (swapped) rest[replacement] = replacement === 'max_completion_tokens' ? Math.max(count(refused) ?? 0, REASONING_MAX_TOKENS) : refused;
+  return {
+    ...plan,
+    request: { ...plan.request, json: rest },
+    notes: [
+      ...plan.notes,
+      swapped ? { key: 'outcome.note.fieldReplaced', params: { field: param, replacement } } : { key: 'outcome.note.fieldDropped', params: { field: param } },
+    ],
   };
 }
 
@@ -34,8 +90,19 @@ export function usageTimings(body: Record<string, unknown>): ProviderTimings {
   return { promptTokens: count(usage.prompt_tokens), completionTokens: count(usage.completion_tokens) };
 }
 
-/** The first choice's text. Empty `choices` or a choice without a message is not an answer. */
-export function readChatCompletion(reply: ProviderReply, requestedModel: string | null, extraTimings: ProviderTimings = {}): ChatAnswer | ProviderFailure {
+export interface ReadOptions {
+  /** Figures the server reported beside `usage`. */
+  timings?: ProviderTimings;
+  /** The name to report instead of the reply's `model`, for servers that echo whatever was asked. */
+  modelName?: string | null;
+}
+
+/**
+ * The first choice's text. Empty `choices` or a choice without a message is not an answer; an
+ * empty answer cut off at the budget (a reasoning model that spent it all thinking) and an
+ * answer withheld by a content filter are outcomes of their own, never a success.
+ */
+export function readChatCompletion(reply: ProviderReply, requestedModel: string | null, options: ReadOptions = {}): ChatAnswer | ProviderFailure {
   const parsed = successBody(reply);
   if (parsed.kind === 'failure') return parsed;
   const { body } = parsed;
@@ -44,10 +111,14 @@ export function readChatCompletion(reply: ProviderReply, requestedModel: string 
   const message = isRecord(first) ? first.message : undefined;
   const text = isRecord(message) ? contentText(message.content) : null;
   if (text === null) return failure('INVALID_RESPONSE', false, reply, { variant: 'noAnswer' });
+  const finish = isRecord(first) ? first.finish_reason : undefined;
+  if (finish === 'content_filter') return failure('CONTENT_FILTERED', false, reply, { variant: 'answer', providerCode: 'content_filter' });
+  if (finish === 'length' && text.trim() === '') return failure('ANSWER_CUT_OFF', false, reply);
+  const replyModel = typeof body.model === 'string' && body.model.length > 0 ? body.model : null;
   return {
     kind: 'answer',
     text,
-    modelName: typeof body.model === 'string' && body.model.length > 0 ? body.model : requestedModel,
-    timings: compactTimings({ ...usageTimings(body), ...extraTimings }),
+    modelName: options.modelName !== undefined ? (options.modelName ?? requestedModel) : (replyModel ?? requestedModel),
+    timings: compactTimings({ ...usageTimings(body), ...options.timings }),
   };
 }
