@@ -5,7 +5,7 @@
  * and the answer coming back.
  */
 import { compactTimings, count, errorFields, failure, isRecord, successBody } from './classify.js';
-import type { ChatAnswer, ChatPlan, ProviderFailure, ProviderReply, ProviderTimings } from './types.js';
+import type { ChatAnswer, ChatPlan, Note, ProviderFailure, ProviderReply, ProviderTimings } from './types.js';
 
 /** Enough for a one-line answer; a test should not run up a bill or a long generation. */
 export const TEST_MAX_TOKENS = 64;
@@ -44,34 +44,37 @@ export function chatCompletionBody(model: string | null, prompt: string, extra: 
 
 const FIXABLE_CODES = new Set(['unsupported_parameter', 'unsupported_value', 'extra_forbidden']);
 const ESSENTIAL_FIELDS = new Set(['model', 'messages', 'stream']);
+/** Where the answer budget goes when a server refuses the field it was sent in. */
+const BUDGET_SWAPS: Record<string, string> = { max_tokens: 'max_completion_tokens', max_completion_tokens: 'max_tokens' };
 
 /**
- * The planned request with the one field a server refused fixed, or `null` when the refusal
- * names no field this request sent. OpenAI's reasoning models answer 400
+ * The planned request with the fields a server refused fixed, or `null` when the refusal names
+ * no field this request sent. OpenAI's reasoning models answer 400
  * `unsupported_parameter`/`unsupported_value` naming `param`; Mistral answers 422
- * `extra_forbidden` naming the field in `loc`. The budget moves to the field the server takes;
+ * `extra_forbidden` naming each field in `loc`. The budget moves to the field the server takes;
  * any other refused field is left out. The caller sends the fixed request once, never again.
  */
 export function revisedChatPlan(reply: ProviderReply, plan: ChatPlan): ChatPlan | null {
   if (reply.status !== 400 && reply.status !== 422) return null;
   const fields = errorFields(reply.json);
-  const body = plan.request.json;
-  const param = fields?.param;
-  if (!fields || !param || !FIXABLE_CODES.has(fields.code ?? '') || !isRecord(body)) return null;
-  if (!Object.hasOwn(body, param) || ESSENTIAL_FIELDS.has(param)) return null;
-  const { [param]: refused, ...rest } = body;
-  const swaps: Record<string, string> = { max_tokens: 'max_completion_tokens', max_completion_tokens: 'max_tokens' };
-  const replacement = swaps[param];
-  const swapped = replacement !== undefined && !Object.hasOwn(rest, replacement);
-  if (swapped) rest[replacement] = replacement === 'max_completion_tokens' ? Math.max(count(refused) ?? 0, REASONING_MAX_TOKENS) : refused;
-  return {
-    ...plan,
-    request: { ...plan.request, json: rest },
-    notes: [
-      ...plan.notes,
-      swapped ? { key: 'outcome.note.fieldReplaced', params: { field: param, replacement } } : { key: 'outcome.note.fieldDropped', params: { field: param } },
-    ],
-  };
+  const sent = plan.request.json;
+  if (!fields || !FIXABLE_CODES.has(fields.code ?? '') || !isRecord(sent)) return null;
+  const refused = fields.params.filter((param) => Object.hasOwn(sent, param) && !ESSENTIAL_FIELDS.has(param));
+  if (refused.length === 0) return null;
+  const body: Record<string, unknown> = { ...sent };
+  const notes: Note[] = [];
+  for (const field of refused) {
+    const value = body[field];
+    delete body[field];
+    const replacement = BUDGET_SWAPS[field];
+    if (replacement !== undefined && !Object.hasOwn(body, replacement) && !refused.includes(replacement)) {
+      body[replacement] = replacement === 'max_completion_tokens' ? Math.max(count(value) ?? 0, REASONING_MAX_TOKENS) : value;
+      notes.push({ key: 'outcome.note.fieldReplaced', params: { field, replacement } });
+    } else {
+      notes.push({ key: 'outcome.note.fieldDropped', params: { field } });
+    }
+  }
+  return { ...plan, request: { ...plan.request, json: body }, notes: [...plan.notes, ...notes] };
 }
 
 function contentText(content: unknown): string | null {

@@ -11,8 +11,8 @@ export interface ErrorFields {
   code: string | null;
   /** Lower-cased, for matching only; never copied into an outcome. */
   message: string;
-  /** The request field the error is about (OpenAI `param`, a validation error's `loc`), when named. */
-  param: string | null;
+  /** The request fields the error is about (OpenAI's `param`, each validation error's `loc`). */
+  params: string[];
 }
 
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
@@ -34,16 +34,21 @@ function text(value: unknown): string | null {
 }
 
 /**
- * The first entry of a validation error list (`[{type, loc:["body","field"], msg}]`), as
- * FastAPI-style servers send it: Mistral inside `message`, others as `detail`.
+ * A validation error list (`[{type, loc:["body","field"], msg}, ...]`), as FastAPI-style servers
+ * send it: Mistral inside `message`, others as `detail`. Its type and wording come from the
+ * first entry; the fields from every entry of that type.
  */
-function validationDetail(value: unknown): { type: string | null; param: string | null; message: string } | null {
-  const list = isRecord(value) ? value.detail : value;
-  const first: unknown = Array.isArray(list) ? list[0] : undefined;
-  if (!isRecord(first)) return null;
-  const loc = Array.isArray(first.loc) ? first.loc : [];
-  const last: unknown = loc.at(-1);
-  return { type: text(first.type), param: typeof last === 'string' ? last : null, message: (text(first.msg) ?? '').toLowerCase() };
+function validationDetail(value: unknown): { type: string | null; params: string[]; message: string } | null {
+  const list: unknown = isRecord(value) ? value.detail : value;
+  const entries = Array.isArray(list) ? list.filter(isRecord) : [];
+  const first = entries[0];
+  if (!first) return null;
+  const type = text(first.type);
+  const params = entries.flatMap((entry) => {
+    const last: unknown = Array.isArray(entry.loc) ? entry.loc.at(-1) : undefined;
+    return text(entry.type) === type && typeof last === 'string' ? [last] : [];
+  });
+  return { type, params, message: (text(first.msg) ?? '').toLowerCase() };
 }
 
 function fieldsOf(type: unknown, code: unknown, message: unknown, param: unknown): ErrorFields {
@@ -53,7 +58,7 @@ function fieldsOf(type: unknown, code: unknown, message: unknown, param: unknown
     // Mistral puts the validation error's type where OpenAI puts `code`, and leaves `code` null.
     code: text(code) ?? detail?.type ?? null,
     message: (text(message) ?? detail?.message ?? '').toLowerCase(),
-    param: (typeof param === 'string' ? param : null) ?? detail?.param ?? null,
+    params: typeof param === 'string' ? [param] : (detail?.params ?? []),
   };
 }
 
@@ -68,12 +73,12 @@ export function errorFields(json: unknown): ErrorFields | null {
   if (Array.isArray(json)) return errorFields(json[0]);
   if (!isRecord(json)) return null;
   const { error } = json;
-  if (typeof error === 'string') return { type: null, code: null, message: error.toLowerCase(), param: null };
+  if (typeof error === 'string') return { type: null, code: null, message: error.toLowerCase(), params: [] };
   if (isRecord(error)) return fieldsOf(error.type ?? error.status, error.code, error.message, error.param);
   if (json.object === 'error') return fieldsOf(json.type, json.code, json.message, json.param);
-  if (typeof json.detail === 'string') return { type: null, code: null, message: json.detail.toLowerCase(), param: null };
+  if (typeof json.detail === 'string') return { type: null, code: null, message: json.detail.toLowerCase(), params: [] };
   const detail = validationDetail(json);
-  return detail ? { type: null, code: detail.type, message: detail.message, param: detail.param } : null;
+  return detail ? { type: null, code: detail.type, message: detail.message, params: detail.params } : null;
 }
 
 /** The provider's error code or type when it is a plain identifier; digits-only codes say nothing new. */

@@ -103,8 +103,8 @@ export const outcomeMessages: Catalogue = {
     'outcome.PROVIDER_ERROR.request.remediation': 'Check the model name and the provider type chosen for this profile.',
     'outcome.PROVIDER_ERROR.notFound.userMessage': 'The server has no chat service at this address.',
     'outcome.PROVIDER_ERROR.notFound.remediation': 'Check the endpoint address and the provider type. OpenAI-compatible servers usually end in /v1.',
-    'outcome.PROVIDER_ERROR.anthropic.overloaded.userMessage': 'Anthropic is overloaded right now.',
-    'outcome.PROVIDER_ERROR.anthropic.overloaded.remediation': 'Try again in a minute.',
+    'outcome.PROVIDER_ERROR.overloaded.userMessage': '{provider} is overloaded right now.',
+    'outcome.PROVIDER_ERROR.overloaded.remediation': 'Try again in a minute.',
     'outcome.PROVIDER_ERROR.ollama.memory.userMessage': 'This computer does not have enough free memory to load the model.',
     'outcome.PROVIDER_ERROR.ollama.memory.remediation': 'Close other programs or choose a smaller model, then test again.',
 
@@ -228,8 +228,8 @@ export const outcomeMessages: Catalogue = {
     'outcome.PROVIDER_ERROR.request.remediation': 'Revisa el nombre del modelo y el tipo de proveedor elegido para este perfil.',
     'outcome.PROVIDER_ERROR.notFound.userMessage': 'El servidor no ofrece un servicio de chat en esta dirección.',
     'outcome.PROVIDER_ERROR.notFound.remediation': 'Revisa la dirección y el tipo de proveedor. Los servidores compatibles con OpenAI suelen terminar en /v1.',
-    'outcome.PROVIDER_ERROR.anthropic.overloaded.userMessage': 'Anthropic está sobrecargado en este momento.',
-    'outcome.PROVIDER_ERROR.anthropic.overloaded.remediation': 'Vuelve a intentarlo dentro de un minuto.',
+    'outcome.PROVIDER_ERROR.overloaded.userMessage': '{provider} está sobrecargado en este momento.',
+    'outcome.PROVIDER_ERROR.overloaded.remediation': 'Vuelve a intentarlo dentro de un minuto.',
     'outcome.PROVIDER_ERROR.ollama.memory.userMessage': 'Este equipo no tiene suficiente memoria libre para cargar el modelo.',
     'outcome.PROVIDER_ERROR.ollama.memory.remediation': 'Cierra otros programas o elige un modelo más pequeño y vuelve a probar.',
 

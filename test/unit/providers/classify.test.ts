@@ -26,10 +26,10 @@ describe('reading provider error bodies', () => {
   });
 
   it('passes on only plain identifiers, never sentences or bare numbers', () => {
-    expect(providerCodeOf({ type: 'invalid_request_error', code: 'invalid_api_key', message: '', param: null })).toBe('invalid_api_key');
-    expect(providerCodeOf({ type: 'authentication_error', code: '401', message: '', param: null })).toBe('authentication_error');
-    expect(providerCodeOf({ type: 'Incorrect API key provided: sk-abc', code: null, message: '', param: null })).toBeNull();
-    expect(providerCodeOf({ type: null, code: 'x'.repeat(80), message: '', param: null })).toBeNull();
+    expect(providerCodeOf({ type: 'invalid_request_error', code: 'invalid_api_key', message: '', params: [] })).toBe('invalid_api_key');
+    expect(providerCodeOf({ type: 'authentication_error', code: '401', message: '', params: [] })).toBe('authentication_error');
+    expect(providerCodeOf({ type: 'Incorrect API key provided: sk-abc', code: null, message: '', params: [] })).toBeNull();
+    expect(providerCodeOf({ type: null, code: 'x'.repeat(80), message: '', params: [] })).toBeNull();
     expect(providerCodeOf(null)).toBeNull();
   });
 });

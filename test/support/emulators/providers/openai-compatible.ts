@@ -13,7 +13,11 @@ import { REAL_REPLIES, type RealReplyName } from './real-replies.js';
 import type { EmulatorState } from './state.js';
 
 export type OpenAiScenario = { delayMs?: number } & (
-  | { name: 'success'; reply?: string; model?: string; thinkingTokens?: number }
+  /**
+   * `reasoning` makes the model behave as a reasoning model whatever its name (a gateway's alias
+   * for gpt-5); `thinkingTokens` is how much hidden reasoning it spends before answering.
+   */
+  | { name: 'success'; reply?: string; model?: string; reasoning?: boolean; thinkingTokens?: number }
   | { name: 'real'; reply: RealReplyName }
   | { name: 'unauthorized' }
   | { name: 'insufficient-quota' }
@@ -87,14 +91,12 @@ function reasoningReply(ex: Exchange, model: string, body: Record<string, unknow
   return true;
 }
 
+/** Pydantic lists every field it refuses, one validation error each. */
 function mistralRefusal(ex: Exchange, body: Record<string, unknown>, delayMs: number): boolean {
-  const extra = Object.keys(body).find((field) => !MISTRAL_FIELDS.has(field));
-  if (extra === undefined) return false;
-  ex.json(
-    422,
-    { object: 'error', message: { detail: [{ type: 'extra_forbidden', loc: ['body', extra], msg: 'Extra inputs are not permitted', input: body[extra] }] }, type: 'invalid_request_error', param: null, code: null },
-    { delayMs },
-  );
+  const extras = Object.keys(body).filter((field) => !MISTRAL_FIELDS.has(field));
+  if (extras.length === 0) return false;
+  const detail = extras.map((field) => ({ type: 'extra_forbidden', loc: ['body', field], msg: 'Extra inputs are not permitted', input: body[field] }));
+  ex.json(422, { object: 'error', message: { detail }, type: 'invalid_request_error', param: null, code: null }, { delayMs });
   return true;
 }
 
@@ -174,7 +176,7 @@ export function openAiHandler(state: EmulatorState<OpenAiScenario>, options: Ope
       case 'redirect':
         return ex.text(302, '', { ...delay, headers: { location: scenario.location } });
       case 'success':
-        if (typeof body.model === 'string' && isReasoning(body.model) && options.dialect !== 'mistral') {
+        if (typeof body.model === 'string' && (scenario.reasoning ?? isReasoning(body.model)) && options.dialect !== 'mistral') {
           return void reasoningReply(ex, body.model, body, scenario.reply ?? 'Ready.', scenario.thinkingTokens, delay.delayMs);
         }
         return ex.json(
