@@ -144,24 +144,30 @@ export class PromptTestService {
       attempts.push({ request, call });
       return call.result;
     };
-    let refusal: ProviderReply | null = null;
-    const send = async (toSend: ChatPlan): Promise<ChatAnswer | ProviderFailure> => {
+    /** The reply read, and the reply itself when it was a refusal the adapter may fix. */
+    const send = async (toSend: ChatPlan): Promise<{ result: ChatAnswer | ProviderFailure; refusal: ProviderReply | null }> => {
       const reply = await exchange(toSend.request);
-      if (reply.kind === 'failure') return reply;
-      const read = adapter.read(reply, toSend);
-      refusal = read.kind === 'failure' ? reply : null;
-      return read;
+      if (reply.kind === 'failure') return { result: reply, refusal: null };
+      const result = adapter.read(reply, toSend);
+      return { result, refusal: result.kind === 'failure' ? reply : null };
     };
 
     const chatTarget = { endpointUrl: target.endpointUrl, modelId: target.modelId, apiKey: target.apiKey };
     const planned = await adapter.plan(chatTarget, prompt, exchange);
-    let plan = planned.kind === 'plan' ? planned : null;
-    let result: ChatAnswer | ProviderFailure = planned.kind === 'failure' ? planned : await send(planned);
-    // A server that refused one field of the request gets the fixed request once, never more.
-    const revised = plan && result.kind === 'failure' && refusal ? (adapter.revise?.(refusal, plan) ?? null) : null;
-    if (revised) {
-      plan = revised;
-      result = await send(revised);
+    let plan: ChatPlan | null = null;
+    let result: ChatAnswer | ProviderFailure;
+    if (planned.kind === 'failure') {
+      result = planned;
+    } else {
+      plan = planned;
+      const first = await send(planned);
+      result = first.result;
+      // A server that refused a field of the request gets the fixed request once, never more.
+      const revised = first.refusal ? (adapter.revise?.(first.refusal, planned) ?? null) : null;
+      if (revised) {
+        plan = revised;
+        result = (await send(revised)).result;
+      }
     }
 
     const secrets = secretsOf(target.apiKey, prompt);

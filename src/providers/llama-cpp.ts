@@ -29,7 +29,7 @@ function serverTimings(json: unknown): ProviderTimings {
 }
 
 /** A model file's path is shown by its file name; an alias or a router's model name as it is. */
-export function servedName(id: string): string {
+function servedName(id: string): string {
   const looksLikePath = /\.gguf$/i.test(id) || /^([/\\~.]|[A-Za-z]:[/\\])/.test(id);
   return looksLikePath ? (id.split(/[/\\]/).filter(Boolean).at(-1) ?? id) : id;
 }

@@ -58,6 +58,16 @@ describe('today’s provider APIs', () => {
       expect(bodyOf(emulator, 1)).not.toHaveProperty('max_tokens');
     });
 
+    it('are asked once more at most: a second refusal is reported as it is', async () => {
+      const { emulator, outcome } = await custom({ name: 'real', reply: 'openai-max-tokens-refused' }, 'tutor-default');
+      expect(emulator.requests).toHaveLength(2);
+      expect(outcome).toMatchObject({ success: false, errorCode: 'PROVIDER_ERROR', retryable: false, providerStatus: 400 });
+      expect(outcome.notes).toEqual([
+        "The server refused 'max_tokens', so the test was sent again with 'max_completion_tokens' instead.",
+        "The provider's error code was 'unsupported_parameter'.",
+      ]);
+    });
+
     it('report an empty answer cut off at the budget as ANSWER_CUT_OFF, never as success', async () => {
       const { emulator, outcome } = await custom({ name: 'success', thinkingTokens: 5000 }, 'gpt-5-nano');
       expect(outcome).toMatchObject({ success: false, errorCode: 'ANSWER_CUT_OFF', retryable: false, retryAfterMs: null, providerStatus: 200, responsePreview: null, modelName: 'gpt-5-nano' });

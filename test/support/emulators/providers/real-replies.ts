@@ -26,6 +26,11 @@ export const REAL_REPLIES = {
     status: 429,
     body: { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } },
   },
+  /** OpenAI reasoning models (o1, o3-mini, gpt-5…) given `max_tokens`. */
+  'openai-max-tokens-refused': {
+    status: 400,
+    body: { error: { message: "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", type: 'invalid_request_error', param: 'max_tokens', code: 'unsupported_parameter' } },
+  },
   /** Gemini's OpenAI-compatible endpoint: errors come as a JSON list, `status` a gRPC name. */
   'gemini-bad-key': {
     status: 400,
