@@ -444,11 +444,30 @@ export interface components {
             timeoutMs?: components["schemas"]["TestTimeoutMs"];
         };
         /**
-         * @description Why a test failed. Retryable: `TIMEOUT`, `NETWORK_ERROR`, `MODEL_LOADING`,
-         *     `RATE_LIMITED`, and `PROVIDER_ERROR` for server faults. The others need a change first.
+         * @description Why a test failed. Retryable: `TIMEOUT`, `NETWORK_ERROR`, `MODEL_LOADING` (for example
+         *     llama.cpp's 503 "Loading model", whichever provider type meets it), `RATE_LIMITED` (a
+         *     429 such as OpenAI's `rate_limit_exceeded`), and `PROVIDER_ERROR` for server faults
+         *     (5xx, Anthropic's 529 overloaded). The others need a change first:
+         *     - `QUOTA_EXHAUSTED`: the account's credit or quota is used up — OpenAI's 429
+         *       `insufficient_quota`, a 402 from OpenRouter or DeepSeek, Anthropic's 400 "credit balance
+         *       is too low". Not retryable until billing is fixed.
+         *     - `CONTENT_FILTERED`: the provider's content filter withheld the prompt or the answer
+         *       (Azure's 400 `content_filter`, or a 200 whose `finish_reason` is `content_filter`).
+         *       Not retryable.
+         *     - `ANSWER_CUT_OFF`: the provider was reached and answered 200, but the answer was cut off
+         *       at the token budget before any text (`finish_reason: length` with empty content: a
+         *       reasoning model spent the budget thinking). The connection works; the model needs a
+         *       larger answer budget. Not retryable.
+         *     - `MODEL_NOT_FOUND` also covers Azure's `DeploymentNotFound` and an Ollama model that is
+         *       not pulled yet; `INVALID_RESPONSE` a reply that is not an answer (non-JSON, empty
+         *       `choices`, LM Studio's 200 with an error body).
+         *
+         *     When the provider refuses one field of the test request (OpenAI reasoning models'
+         *     400 `unsupported_parameter`/`unsupported_value`, Mistral's 422 `extra_forbidden`), the
+         *     test is sent once more with that field fixed, and `notes` says so.
          * @enum {string}
          */
-        OutcomeErrorCode: "TIMEOUT" | "NETWORK_ERROR" | "DNS_ERROR" | "TLS_ERROR" | "PROVIDER_UNAUTHORIZED" | "PROVIDER_FORBIDDEN" | "MODEL_NOT_FOUND" | "MODEL_LOADING" | "RATE_LIMITED" | "QUOTA_EXHAUSTED" | "PROVIDER_ERROR" | "INVALID_RESPONSE" | "REDIRECT_REFUSED" | "ADDRESS_NOT_ALLOWED";
+        OutcomeErrorCode: "TIMEOUT" | "NETWORK_ERROR" | "DNS_ERROR" | "TLS_ERROR" | "PROVIDER_UNAUTHORIZED" | "PROVIDER_FORBIDDEN" | "MODEL_NOT_FOUND" | "MODEL_LOADING" | "RATE_LIMITED" | "QUOTA_EXHAUSTED" | "CONTENT_FILTERED" | "ANSWER_CUT_OFF" | "PROVIDER_ERROR" | "INVALID_RESPONSE" | "REDIRECT_REFUSED" | "ADDRESS_NOT_ALLOWED";
         /** @description Figures the provider reported about its own work, when it gives them. */
         ProviderTimings: {
             loadMs?: number;
@@ -485,7 +504,11 @@ export interface components {
             promptLength: number;
             errorCode: components["schemas"]["OutcomeErrorCode"] | null;
             retryable: boolean;
-            /** @description How long the provider asked to wait, when it said. */
+            /**
+             * @description How long the provider asked to wait, when it said: `retry-after-ms` first, then
+             *     `retry-after` (seconds or an HTTP date). Only a wait of more than 0 ms and at most
+             *     24 hours counts; otherwise null.
+             */
             retryAfterMs: number | null;
             /** @description The HTTP status the provider answered with, when it answered. */
             providerStatus: number | null;

@@ -12,6 +12,7 @@ import { translate, type Locale, type MessageParams } from '../i18n/index.js';
 import { anthropicAdapter } from '../providers/anthropic.js';
 import { azureAdapter } from '../providers/azure.js';
 import { failure } from '../providers/classify.js';
+import { hostedServiceName } from '../providers/hosted-services.js';
 import { outboundCall, type CallResult } from '../providers/http-call.js';
 import { llamaCppAdapter } from '../providers/llama-cpp.js';
 import { ollamaAdapter } from '../providers/ollama.js';
@@ -25,6 +26,7 @@ import type {
   OutcomeErrorCode,
   ProviderAdapter,
   ProviderFailure,
+  ProviderReply,
   ProviderTimings,
   ProviderType,
 } from '../providers/types.js';
@@ -142,19 +144,34 @@ export class PromptTestService {
       attempts.push({ request, call });
       return call.result;
     };
+    /** The reply read, and the reply itself when it was a refusal the adapter may fix. */
+    const send = async (toSend: ChatPlan): Promise<{ result: ChatAnswer | ProviderFailure; refusal: ProviderReply | null }> => {
+      const reply = await exchange(toSend.request);
+      if (reply.kind === 'failure') return { result: reply, refusal: null };
+      const result = adapter.read(reply, toSend);
+      return { result, refusal: result.kind === 'failure' ? reply : null };
+    };
 
     const chatTarget = { endpointUrl: target.endpointUrl, modelId: target.modelId, apiKey: target.apiKey };
-    const plan = await adapter.plan(chatTarget, prompt, exchange);
+    const planned = await adapter.plan(chatTarget, prompt, exchange);
+    let plan: ChatPlan | null = null;
     let result: ChatAnswer | ProviderFailure;
-    if (plan.kind === 'failure') {
-      result = plan;
+    if (planned.kind === 'failure') {
+      result = planned;
     } else {
-      const reply = await exchange(plan.request);
-      result = reply.kind === 'failure' ? reply : adapter.read(reply, plan);
+      plan = planned;
+      const first = await send(planned);
+      result = first.result;
+      // A server that refused a field of the request gets the fixed request once, never more.
+      const revised = first.refusal ? (adapter.revise?.(first.refusal, planned) ?? null) : null;
+      if (revised) {
+        plan = revised;
+        result = (await send(revised)).result;
+      }
     }
 
     const secrets = secretsOf(target.apiKey, prompt);
-    const outcome = this.outcome(target, options.locale, { plan: plan.kind === 'plan' ? plan : null, result, attempts, promptLength, timeoutMs, secrets });
+    const outcome = this.outcome(target, options.locale, { plan, result, attempts, promptLength, timeoutMs, secrets });
     this.report(target.providerType, attempts, outcome.errorCode, promptLength);
     return redactDeep(outcome, secrets);
   }
@@ -208,6 +225,7 @@ export class PromptTestService {
       provider: translate(locale, `outcome.provider.${target.providerType}`),
       host: clip(url.host, HOST_PARAM_MAX_CHARS).text,
       hostname: clip(url.hostname, HOST_PARAM_MAX_CHARS).text,
+      service: hostedServiceName(url.hostname) ?? (target.providerType === 'anthropic' ? 'Anthropic' : null),
       model: model === null ? null : clip(model, PARAM_MAX_CHARS).text,
       seconds: Math.round(run.timeoutMs / 1000),
       limitKb: Math.ceil(this.maxResponseBytes / 1024),

@@ -1,20 +1,43 @@
 /**
- * Azure OpenAI: POST {resource}/openai/deployments/{deployment}/chat/completions?api-version=…
- * with an `api-key` header. The profile's model id is the deployment name, which learners
- * often confuse with the model name, so a missing deployment gets its own message.
+ * Azure OpenAI, in both of its API forms, with an `api-key` header:
+ * - deployments: POST {resource}/openai/deployments/{deployment}/chat/completions?api-version=…
+ *   (`*.openai.azure.com`, `*.cognitiveservices.azure.com`);
+ * - v1: POST {resource}/openai/v1/chat/completions with the deployment as `model` and no
+ *   api-version — chosen when the pasted address has `/openai/v1`, and for Foundry's
+ *   `*.services.ai.azure.com`, where v1 is the documented form.
+ * The profile's model id is the deployment name, which learners often confuse with the model
+ * name, so a missing deployment gets its own message.
  */
-import { chatCompletionBody, readChatCompletion } from './chat-completions.js';
-import { classifyStatus, errorFields, failure, isSuccessStatus, joinUrl, retryAfterMs } from './classify.js';
+import { chatCompletionBody, readChatCompletion, revisedChatPlan } from './chat-completions.js';
+import { failure, isSuccessStatus, joinUrl } from './classify.js';
+import { classifyError } from './error-meanings.js';
 import type { ChatAnswer, ChatPlan, ChatTarget, ProviderAdapter, ProviderFailure, ProviderReply } from './types.js';
 
 export const AZURE_API_VERSION = '2024-10-21';
+const FOUNDRY_HOST = /\.services\.ai\.azure\.com$/i;
 
 /** The resource's root: whatever the learner pasted after `/openai` is rebuilt from the deployment. */
-function resourceBase(endpointUrl: string): URL {
-  const url = new URL(endpointUrl);
-  const cut = url.pathname.toLowerCase().indexOf('/openai');
-  if (cut >= 0) url.pathname = url.pathname.slice(0, cut) || '/';
-  return url;
+function resourceBase(url: URL): URL {
+  const root = new URL(url.href);
+  root.search = '';
+  const cut = root.pathname.toLowerCase().indexOf('/openai');
+  root.pathname = cut >= 0 ? root.pathname.slice(0, cut) || '/' : root.pathname;
+  return root;
+}
+
+function usesV1(url: URL): boolean {
+  const path = url.pathname.toLowerCase();
+  if (/\/openai\/v1(\/|$)/.test(path)) return true;
+  return FOUNDRY_HOST.test(url.hostname) && !path.includes('/openai/deployments/');
+}
+
+function chatUrl(endpointUrl: string, deployment: string): { url: URL; v1: boolean } {
+  const pasted = new URL(endpointUrl);
+  const base = resourceBase(pasted);
+  if (usesV1(pasted)) return { url: joinUrl(base, '/openai/v1/chat/completions'), v1: true };
+  const url = joinUrl(base, `/openai/deployments/${encodeURIComponent(deployment)}/chat/completions`);
+  url.searchParams.set('api-version', AZURE_API_VERSION);
+  return { url, v1: false };
 }
 
 export const azureAdapter: ProviderAdapter = {
@@ -22,16 +45,15 @@ export const azureAdapter: ProviderAdapter = {
 
   async plan(target: ChatTarget, prompt: string): Promise<ChatPlan | ProviderFailure> {
     if (!target.modelId) return failure('MODEL_NOT_FOUND', false, null, { variant: 'noDeployment' });
-    const url = joinUrl(resourceBase(target.endpointUrl), `/openai/deployments/${encodeURIComponent(target.modelId)}/chat/completions`);
-    url.searchParams.set('api-version', AZURE_API_VERSION);
+    const { url, v1 } = chatUrl(target.endpointUrl, target.modelId);
     return {
       kind: 'plan',
       request: {
         method: 'POST',
         url,
         headers: target.apiKey ? { 'api-key': target.apiKey } : {},
-        // No token cap: Azure's parameter for it differs between model families and API versions.
-        json: chatCompletionBody(null, prompt),
+        // No token cap: the deployment's model family (and so the field it takes) is unknown here.
+        json: chatCompletionBody(v1 ? target.modelId : null, prompt),
         carriesPrompt: true,
       },
       model: target.modelId,
@@ -40,13 +62,8 @@ export const azureAdapter: ProviderAdapter = {
   },
 
   read(reply: ProviderReply, plan: ChatPlan): ChatAnswer | ProviderFailure {
-    if (isSuccessStatus(reply.status)) return readChatCompletion(reply, plan.model);
-    const fields = errorFields(reply.json);
-    const code = fields?.code ?? '';
-    if (reply.status === 404 && code === 'DeploymentNotFound') return failure('MODEL_NOT_FOUND', false, reply);
-    if (reply.status === 429 && code === 'insufficient_quota') return failure('QUOTA_EXHAUSTED', false, reply);
-    if (reply.status === 429) return failure('RATE_LIMITED', true, reply, { retryAfterMs: retryAfterMs(reply) });
-    if (reply.status === 400 && code === 'content_filter') return failure('PROVIDER_ERROR', false, reply, { variant: 'contentFilter' });
-    return classifyStatus(reply);
+    return isSuccessStatus(reply.status) ? readChatCompletion(reply, plan.model) : classifyError(reply);
   },
+
+  revise: revisedChatPlan,
 };

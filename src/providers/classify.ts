@@ -11,9 +11,16 @@ export interface ErrorFields {
   code: string | null;
   /** Lower-cased, for matching only; never copied into an outcome. */
   message: string;
+  /** The request fields the error is about (OpenAI's `param`, each validation error's `loc`). */
+  params: string[];
 }
 
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+/**
+ * A wait is honoured when 0 < wait ≤ 24 h. openai-python keeps only waits up to 60 s because it
+ * sleeps on them itself; here the wait is reported to the learner and the app, and a long one
+ * (Azure's "retry after 86400 seconds" for a daily quota) is the most useful thing to say.
+ */
 const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -27,22 +34,51 @@ function text(value: unknown): string | null {
 }
 
 /**
- * The error parts of the shapes providers use: OpenAI `{error:{message,type,code}}`, Anthropic
- * `{type:"error",error:{type,message}}`, Ollama and LM Studio `{error:"..."}`, vLLM
- * `{object:"error",message,type,code}`, FastAPI `{detail:"..."}`. `null` when none applies.
+ * A validation error list (`[{type, loc:["body","field"], msg}, ...]`), as FastAPI-style servers
+ * send it: Mistral inside `message`, others as `detail`. Its type and wording come from the
+ * first entry; the fields from every entry of that type.
+ */
+function validationDetail(value: unknown): { type: string | null; params: string[]; message: string } | null {
+  const list: unknown = isRecord(value) ? value.detail : value;
+  const entries = Array.isArray(list) ? list.filter(isRecord) : [];
+  const first = entries[0];
+  if (!first) return null;
+  const type = text(first.type);
+  const params = entries.flatMap((entry) => {
+    const last: unknown = Array.isArray(entry.loc) ? entry.loc.at(-1) : undefined;
+    return text(entry.type) === type && typeof last === 'string' ? [last] : [];
+  });
+  return { type, params, message: (text(first.msg) ?? '').toLowerCase() };
+}
+
+function fieldsOf(type: unknown, code: unknown, message: unknown, param: unknown): ErrorFields {
+  const detail = validationDetail(message);
+  return {
+    type: text(type),
+    // Mistral puts the validation error's type where OpenAI puts `code`, and leaves `code` null.
+    code: text(code) ?? detail?.type ?? null,
+    message: (text(message) ?? detail?.message ?? '').toLowerCase(),
+    params: typeof param === 'string' ? [param] : (detail?.params ?? []),
+  };
+}
+
+/**
+ * The error parts of the shapes providers use: OpenAI `{error:{message,type,param,code}}`,
+ * Azure (string `code`), llama.cpp (number `code`), Anthropic `{type:"error",error:{type,message}}`,
+ * Ollama and LM Studio `{error:"..."}`, vLLM's old flat `{object:"error",message,type,code}`,
+ * Mistral's object-valued `message`, Gemini's list `[{error:{code,message,status}}]`, FastAPI
+ * `{detail:"..."}` or `{detail:[...]}`. `null` when none applies.
  */
 export function errorFields(json: unknown): ErrorFields | null {
+  if (Array.isArray(json)) return errorFields(json[0]);
   if (!isRecord(json)) return null;
   const { error } = json;
-  if (typeof error === 'string') return { type: null, code: null, message: error.toLowerCase() };
-  if (isRecord(error)) {
-    return { type: text(error.type), code: text(error.code), message: (text(error.message) ?? '').toLowerCase() };
-  }
-  if (json.object === 'error') {
-    return { type: text(json.type), code: text(json.code), message: (text(json.message) ?? '').toLowerCase() };
-  }
-  if (typeof json.detail === 'string') return { type: null, code: null, message: json.detail.toLowerCase() };
-  return null;
+  if (typeof error === 'string') return { type: null, code: null, message: error.toLowerCase(), params: [] };
+  if (isRecord(error)) return fieldsOf(error.type ?? error.status, error.code, error.message, error.param);
+  if (json.object === 'error') return fieldsOf(json.type, json.code, json.message, json.param);
+  if (typeof json.detail === 'string') return { type: null, code: null, message: json.detail.toLowerCase(), params: [] };
+  const detail = validationDetail(json);
+  return detail ? { type: null, code: detail.type, message: detail.message, params: detail.params } : null;
 }
 
 /** The provider's error code or type when it is a plain identifier; digits-only codes say nothing new. */
@@ -54,25 +90,32 @@ export function providerCodeOf(fields: ErrorFields | null): string | null {
   return null;
 }
 
+const DECIMAL = /^\d+(\.\d+)?$/;
+
 function header(reply: ProviderReply, name: string): string | null {
   const value = reply.headers[name];
   return (Array.isArray(value) ? value[0] : value) ?? null;
 }
 
-/** `retry-after-ms` (Azure), else `retry-after` as seconds or an HTTP date. */
+/**
+ * How long the provider asked us to wait, read the way openai-python does: `retry-after-ms`
+ * (Azure) first, then `retry-after` as seconds or an HTTP date; a value that is not a usable
+ * wait (unparseable, zero or negative, over the cap) counts as unsaid and the next is tried.
+ */
 export function retryAfterMs(reply: ProviderReply, nowMs: number = Date.now()): number | null {
   const ms = header(reply, 'retry-after-ms');
-  if (ms !== null && /^\d+(\.\d+)?$/.test(ms.trim())) return clampRetry(Number(ms));
+  const fromMs = ms !== null && DECIMAL.test(ms.trim()) ? usableWait(Number(ms)) : null;
+  if (fromMs !== null) return fromMs;
   const after = header(reply, 'retry-after');
   if (after === null) return null;
-  if (/^\d+(\.\d+)?$/.test(after.trim())) return clampRetry(Number(after) * 1000);
+  if (DECIMAL.test(after.trim())) return usableWait(Number(after) * 1000);
   const date = Date.parse(after);
-  return Number.isNaN(date) ? null : clampRetry(date - nowMs);
+  return Number.isNaN(date) ? null : usableWait(date - nowMs);
 }
 
-function clampRetry(ms: number): number | null {
-  if (!Number.isFinite(ms)) return null;
-  return Math.min(Math.max(0, Math.round(ms)), MAX_RETRY_AFTER_MS);
+function usableWait(ms: number): number | null {
+  const rounded = Math.ceil(ms);
+  return Number.isFinite(rounded) && rounded > 0 && rounded <= MAX_RETRY_AFTER_MS ? rounded : null;
 }
 
 export function failure(
@@ -113,7 +156,8 @@ export function successBody(reply: ProviderReply): { kind: 'body'; body: Record<
   if (!isRecord(reply.json)) return failure('INVALID_RESPONSE', false, reply, { variant: 'notJson' });
   const { error, object } = reply.json;
   if ((error !== undefined && error !== null) || object === 'error') {
-    return failure('INVALID_RESPONSE', false, reply, { variant: 'errorBody' });
+    const wrongPath = errorFields(reply.json)?.message.startsWith('unexpected endpoint') ?? false;
+    return failure('INVALID_RESPONSE', false, reply, { variant: wrongPath ? 'wrongPath' : 'errorBody' });
   }
   return { kind: 'body', body: reply.json };
 }

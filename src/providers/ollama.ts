@@ -3,7 +3,8 @@
  * back in nanoseconds. No auth. With no model named, the test asks GET /api/tags and uses the
  * first installed model, and says so.
  */
-import { classifyStatus, compactTimings, count, errorFields, failure, isRecord, isSuccessStatus, joinUrl, nonNegative, successBody, withoutSuffix } from './classify.js';
+import { classifyStatus, compactTimings, count, failure, isRecord, isSuccessStatus, joinUrl, nonNegative, successBody, withoutSuffix } from './classify.js';
+import { classifyError } from './error-meanings.js';
 import type { ChatAnswer, ChatPlan, ChatTarget, Exchange, Note, ProviderAdapter, ProviderFailure, ProviderReply, ProviderTimings } from './types.js';
 
 const NS_PER_MS = 1e-6;
@@ -62,17 +63,15 @@ export const ollamaAdapter: ProviderAdapter = {
   },
 
   read(reply: ProviderReply, plan: ChatPlan): ChatAnswer | ProviderFailure {
-    if (!isSuccessStatus(reply.status)) {
-      const fields = errorFields(reply.json);
-      if (reply.status === 404 && fields?.message.includes('not found')) return failure('MODEL_NOT_FOUND', false, reply);
-      if (fields?.message.includes('requires more system memory')) return failure('PROVIDER_ERROR', false, reply, { variant: 'memory' });
-      return classifyStatus(reply);
-    }
+    // Ollama's 404 is the model not being pulled: `model "x" not found, try pulling it first`.
+    if (!isSuccessStatus(reply.status)) return classifyError(reply);
     const parsed = successBody(reply);
     if (parsed.kind === 'failure') return parsed;
     const { body } = parsed;
     const message = isRecord(body.message) ? body.message : null;
     if (!message || typeof message.content !== 'string') return failure('INVALID_RESPONSE', false, reply, { variant: 'noAnswer' });
+    // A thinking model can spend the whole budget on `thinking` and leave the answer empty.
+    if (body.done_reason === 'length' && message.content.trim() === '') return failure('ANSWER_CUT_OFF', false, reply);
     return {
       kind: 'answer',
       text: message.content,

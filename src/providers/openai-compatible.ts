@@ -1,10 +1,13 @@
 /**
- * Any OpenAI-compatible server (OpenAI, LM Studio, vLLM, LocalAI, KoboldCpp, Jan, ...):
- * POST {base}/chat/completions with Bearer auth, `/v1` assumed when the address has no path.
- * With no model named, the first one {base}/models lists is used, and the outcome says so.
+ * Any OpenAI-compatible server (OpenAI, LM Studio, vLLM, LocalAI, KoboldCpp, Jan, Mistral,
+ * OpenRouter, ...): POST {base}/chat/completions with Bearer auth, `/v1` assumed when the
+ * address has no path. With no model named, the first one {base}/models lists is used, and the
+ * outcome says so. The answer budget's field follows the model's family, and a field the server
+ * refuses is fixed once.
  */
-import { chatCompletionBody, readChatCompletion, TEST_MAX_TOKENS } from './chat-completions.js';
-import { classifyStatus, errorFields, failure, isRecord, isSuccessStatus, joinUrl, successBody, withoutSuffix } from './classify.js';
+import { answerBudget, chatCompletionBody, readChatCompletion, revisedChatPlan } from './chat-completions.js';
+import { classifyStatus, isRecord, isSuccessStatus, joinUrl, successBody, withoutSuffix } from './classify.js';
+import { classifyError } from './error-meanings.js';
 import type { ChatAnswer, ChatPlan, ChatTarget, Exchange, Note, ProviderAdapter, ProviderFailure, ProviderReply } from './types.js';
 
 function apiBase(endpointUrl: string, notes: Note[]): URL {
@@ -27,7 +30,10 @@ async function pickModel(base: URL, headers: Record<string, string>, exchange: E
   const reply = await exchange({ method: 'GET', url: joinUrl(base, '/models'), headers, carriesPrompt: false });
   if (reply.kind === 'failure') return reply;
   if (reply.status === 401 || reply.status === 403) return classifyStatus(reply);
-  if (!isSuccessStatus(reply.status)) return null;
+  if (!isSuccessStatus(reply.status)) {
+    const failed = classifyError(reply);
+    return failed.errorCode === 'MODEL_LOADING' ? failed : null;
+  }
   const parsed = successBody(reply);
   const model = parsed.kind === 'body' ? firstListedModel(parsed.body) : null;
   if (model) notes.push({ key: 'outcome.note.firstListedModel', params: { model } });
@@ -49,7 +55,7 @@ export const openAiCompatibleAdapter: ProviderAdapter = {
         method: 'POST',
         url: joinUrl(base, '/chat/completions'),
         headers,
-        json: chatCompletionBody(model, prompt, { max_tokens: TEST_MAX_TOKENS }),
+        json: chatCompletionBody(model, prompt, answerBudget(model)),
         carriesPrompt: true,
       },
       model,
@@ -58,13 +64,8 @@ export const openAiCompatibleAdapter: ProviderAdapter = {
   },
 
   read(reply: ProviderReply, plan: ChatPlan): ChatAnswer | ProviderFailure {
-    if (isSuccessStatus(reply.status)) return readChatCompletion(reply, plan.model);
-    const fields = errorFields(reply.json);
-    const codes = [fields?.code, fields?.type];
-    if (reply.status === 429 && codes.includes('insufficient_quota')) return failure('QUOTA_EXHAUSTED', false, reply);
-    if (codes.includes('model_not_found') || (reply.status === 404 && fields !== null && /\bmodel\b/.test(fields.message))) {
-      return failure('MODEL_NOT_FOUND', false, reply);
-    }
-    return classifyStatus(reply);
+    return isSuccessStatus(reply.status) ? readChatCompletion(reply, plan.model) : classifyError(reply);
   },
+
+  revise: revisedChatPlan,
 };

@@ -79,4 +79,9 @@ export interface ProviderAdapter {
   plan(target: ChatTarget, prompt: string, exchange: Exchange): Promise<ChatPlan | ProviderFailure>;
   /** Reads the reply to the planned request. */
   read(reply: ProviderReply, plan: ChatPlan): ChatAnswer | ProviderFailure;
+  /**
+   * A fixed request after a refusal the adapter knows how to answer (a field the server does not
+   * take), or `null`. The use case sends a revised request once at most.
+   */
+  revise?(reply: ProviderReply, plan: ChatPlan): ChatPlan | null;
 }

@@ -112,6 +112,98 @@ test('provider failures come back as 200 outcomes with the right code and retry 
   expect(Date.now() - started).toBeLessThan(1300);
 });
 
+async function testDraft(profile: Record<string, unknown>, language = 'en') {
+  const res = await server.http.post('/api/llm/profiles/test').set(server.auth).set('Accept-Language', language).send({ profile, promptOverride: CANARY_PROMPT, timeoutMs: 5000 });
+  seen.push(res.text);
+  expectContract('testDraftProfile', res);
+  expect(res.status).toBe(200);
+  return res.body as Record<string, unknown>;
+}
+
+describe('what a real llama.cpp does', () => {
+  test('the name shown is the model file the server runs, not the echo of a made-up model id', async () => {
+    const llama = await emulator('llama.cpp', { apiKey: CANARY_KEY, modelPath: '/srv/models/Qwen2.5-0.5B-Instruct-Q4_K_M.gguf' });
+    const res = await testSaved(await createProfile({ name: 'Made-up model id', providerType: 'llama.cpp', endpointUrl: llama.url, modelId: 'gpt-4', apiKey: CANARY_KEY }));
+    expect(res.body).toMatchObject({ success: true, modelName: 'Qwen2.5-0.5B-Instruct-Q4_K_M.gguf' });
+    expect(res.body.notes).toEqual(["This server runs 'Qwen2.5-0.5B-Instruct-Q4_K_M.gguf' whatever a request asks for; the profile's 'gpt-4' is not used."]);
+  });
+
+  test('token counts come from usage: a repeated identical test counts the whole prompt, cached or not', async () => {
+    const llama = await emulator('llama.cpp');
+    const id = await createProfile({ name: 'Cached prompt', providerType: 'llama.cpp', endpointUrl: llama.url });
+    const first = await testSaved(id);
+    const second = await testSaved(id);
+    expect(first.body.timings.provider.promptTokens).toBe(12);
+    expect(second.body.timings.provider.promptTokens).toBe(12);
+  });
+
+  test('a wrong key is refused by the completion even though the model list is public', async () => {
+    const llama = await emulator('llama.cpp', { apiKey: 'sk-the-server-key' });
+    const res = await testSaved(await createProfile({ name: 'Wrong llama key', providerType: 'llama.cpp', endpointUrl: llama.url, apiKey: CANARY_KEY }));
+    expect(res.body).toMatchObject({ success: false, errorCode: 'PROVIDER_UNAUTHORIZED', retryable: false, providerStatus: 401 });
+  });
+
+  test('its 503 "Loading model" is MODEL_LOADING for a custom profile at its /v1 too', async () => {
+    const llama = await emulator('llama.cpp', { scenario: { name: 'loading' } });
+    const outcome = await testDraft({ name: 'Custom at llama.cpp', providerType: 'custom', endpointUrl: `${llama.url}/v1`, modelId: 'qwen' });
+    expect(outcome).toMatchObject({ success: false, errorCode: 'MODEL_LOADING', retryable: true, providerStatus: 503, userMessage: 'The model is still loading; try again in a few seconds.' });
+  });
+});
+
+describe('today’s provider APIs over HTTP', () => {
+  test('an OpenAI reasoning model gets max_completion_tokens; an empty answer cut off at the budget is ANSWER_CUT_OFF', async () => {
+    const openai = await emulator('openai', { apiKey: CANARY_KEY });
+    const ok = await testDraft({ name: 'o4-mini', providerType: 'custom', endpointUrl: `${openai.url}/v1`, modelId: 'o4-mini', apiKey: CANARY_KEY });
+    expect(ok).toMatchObject({ success: true, modelName: 'o4-mini' });
+    expect(openai.requests.at(-1)?.json).toMatchObject({ max_completion_tokens: 1024, reasoning_effort: 'low' });
+
+    openai.setScenario({ name: 'success', thinkingTokens: 4000 });
+    const cut = await testDraft({ name: 'o4-mini', providerType: 'custom', endpointUrl: `${openai.url}/v1`, modelId: 'o4-mini', apiKey: CANARY_KEY }, 'es');
+    expect(cut).toMatchObject({ success: false, errorCode: 'ANSWER_CUT_OFF', retryable: false, retryAfterMs: null, providerStatus: 200, userMessage: 'Se llegó al modelo, pero su respuesta se cortó antes de tener texto.' });
+  });
+
+  test('Mistral’s 422 extra_forbidden gets one fixed retry', async () => {
+    const mistral = await emulator('openai', { apiKey: CANARY_KEY, dialect: 'mistral' });
+    const outcome = await testDraft({ name: 'Mistral gateway', providerType: 'custom', endpointUrl: `${mistral.url}/v1`, modelId: 'o3-mini', apiKey: CANARY_KEY });
+    expect(outcome).toMatchObject({ success: true });
+    expect(mistral.requests.map((r) => r.json)).toEqual([expect.objectContaining({ max_completion_tokens: 1024 }), expect.objectContaining({ max_tokens: 1024 })]);
+  });
+
+  test('Azure’s v1 API, and its content filter as its own outcome', async () => {
+    const azure = await emulator('azure', { apiKey: CANARY_KEY, scenario: { name: 'success', deployment: 'tutor-4o' } });
+    const id = await createProfile({ name: 'Azure v1', providerType: 'azure', endpointUrl: `${azure.url}/openai/v1`, modelId: 'tutor-4o', apiKey: CANARY_KEY });
+    expect((await testSaved(id)).body).toMatchObject({ success: true });
+    expect(azure.requests.at(-1)?.path).toBe('/openai/v1/chat/completions');
+    azure.setScenario({ name: 'prompt-filtered' });
+    expect((await testSaved(id)).body).toMatchObject({ success: false, errorCode: 'CONTENT_FILTERED', retryable: false, providerStatus: 400, userMessage: "Azure's content filter blocked the test prompt." });
+  });
+
+  test('billing is told apart from rate limits', async () => {
+    const anthropic = await emulator('anthropic', { apiKey: CANARY_KEY, scenario: { name: 'credit-exhausted' } });
+    const credit = await testDraft({ name: 'Anthropic', providerType: 'anthropic', endpointUrl: anthropic.url, modelId: 'claude-haiku-4-5', apiKey: CANARY_KEY });
+    expect(credit).toMatchObject({ errorCode: 'QUOTA_EXHAUSTED', retryable: false, providerStatus: 400, userMessage: 'Your Anthropic credit balance is too low to use the API.' });
+
+    const openai = await emulator('openai', { apiKey: CANARY_KEY, scenario: { name: 'real', reply: 'openrouter-credits' } });
+    const draft = { name: 'Router', providerType: 'custom', endpointUrl: `${openai.url}/v1`, modelId: 'openai/gpt-4o-mini', apiKey: CANARY_KEY };
+    expect(await testDraft(draft)).toMatchObject({ errorCode: 'QUOTA_EXHAUSTED', retryable: false, retryAfterMs: null, providerStatus: 402 });
+    openai.setScenario({ name: 'real', reply: 'openai-quota' });
+    expect(await testDraft(draft)).toMatchObject({ errorCode: 'QUOTA_EXHAUSTED', retryable: false, providerStatus: 429 });
+    openai.setScenario({ name: 'real', reply: 'openai-rate-limit' });
+    expect(await testDraft(draft)).toMatchObject({ errorCode: 'RATE_LIMITED', retryable: true, retryAfterMs: 26_604, providerStatus: 429 });
+  });
+
+  test.each([
+    ['gemini-bad-key', 'PROVIDER_UNAUTHORIZED', 400],
+    ['ollama-not-pulled', 'MODEL_NOT_FOUND', 404],
+    ['vllm-old-not-found', 'MODEL_NOT_FOUND', 404],
+    ['lmstudio-unexpected-endpoint', 'INVALID_RESPONSE', 200],
+    ['koboldcpp-not-found', 'PROVIDER_ERROR', 404],
+  ] as const)('the %s error body is read as %s, never a 500', async (reply, errorCode, status) => {
+    const openai = await emulator('openai', { scenario: { name: 'real', reply } });
+    expect(await testDraft({ name: 'Shapes', providerType: 'custom', endpointUrl: `${openai.url}/v1`, modelId: 'llama3' })).toMatchObject({ success: false, errorCode, providerStatus: status });
+  });
+});
+
 test('a redirect is refused: the target receives nothing and the key goes nowhere else', async () => {
   const target = await emulator('openai', { apiKey: CANARY_KEY });
   const redirecting = await emulator('openai', { apiKey: CANARY_KEY, scenario: { name: 'redirect', location: `${target.url}/v1/chat/completions` } });

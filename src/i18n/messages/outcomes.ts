@@ -4,7 +4,8 @@
  * outcome may carry. Keys are `outcome.<CODE>[.<providerType>][.<variant>].<field>`; a
  * `.fallback` key stands in when the general text's placeholder has no value.
  * `{provider}` starts a sentence (`outcome.provider.<type>`: "The server", "Ollama").
- * Placeholders: {provider} {host} {hostname} {model} {seconds} {retryAfterSeconds} {limitKb} {status} {code}.
+ * Placeholders: {provider} {host} {hostname} {model} {seconds} {retryAfterSeconds} {limitKb} {status} {code},
+ * {service} (a hosted service named from the host, e.g. OpenRouter), and in notes {field} {replacement} {requested}.
  */
 import type { Catalogue } from '../types.js';
 
@@ -61,6 +62,8 @@ export const outcomeMessages: Catalogue = {
     'outcome.MODEL_NOT_FOUND.azure.noDeployment.remediation': 'Enter the deployment name from the Azure portal as the model of this profile.',
     'outcome.MODEL_NOT_FOUND.ollama.userMessage': "Ollama has no model named '{model}' on this computer.",
     'outcome.MODEL_NOT_FOUND.ollama.remediation': "Run 'ollama pull {model}' in a terminal, or choose a model that is already installed.",
+    'outcome.MODEL_NOT_FOUND.notPulled.userMessage': "{provider} has no model named '{model}' downloaded.",
+    'outcome.MODEL_NOT_FOUND.notPulled.remediation': "Run 'ollama pull {model}' where Ollama runs, or choose a model that is already installed.",
     'outcome.MODEL_NOT_FOUND.ollama.noneInstalled.userMessage': 'Ollama is running but has no models installed yet.',
     'outcome.MODEL_NOT_FOUND.ollama.noneInstalled.remediation': "Run 'ollama pull llama3.2' in a terminal to install one, then test again.",
     'outcome.MODEL_NOT_FOUND.anthropic.userMessage': "Anthropic has no model named '{model}', or this key cannot use it.",
@@ -76,6 +79,21 @@ export const outcomeMessages: Catalogue = {
 
     'outcome.QUOTA_EXHAUSTED.userMessage': 'The account behind this API key has run out of credit or reached its spending limit.',
     'outcome.QUOTA_EXHAUSTED.remediation': "Add credit or raise the limit in the provider's billing settings, then test again.",
+    'outcome.QUOTA_EXHAUSTED.credits.userMessage': 'Your {service} credits have run out.',
+    'outcome.QUOTA_EXHAUSTED.credits.remediation': 'Add credits to your {service} account, then test again.',
+    'outcome.QUOTA_EXHAUSTED.anthropic.credits.userMessage': 'Your Anthropic credit balance is too low to use the API.',
+    'outcome.QUOTA_EXHAUSTED.anthropic.credits.remediation': 'Buy credits under Plans & Billing in the Anthropic Console, then test again.',
+
+    'outcome.CONTENT_FILTERED.userMessage': "{provider} blocked the test prompt with its content filter.",
+    'outcome.CONTENT_FILTERED.remediation': 'Try a different test prompt, or check the content filter settings of the account.',
+    'outcome.CONTENT_FILTERED.answer.userMessage': "{provider} withheld the model's answer with its content filter.",
+    'outcome.CONTENT_FILTERED.answer.remediation': 'The connection works. Try a different test prompt, or check the content filter settings.',
+    'outcome.CONTENT_FILTERED.azure.userMessage': "Azure's content filter blocked the test prompt.",
+    'outcome.CONTENT_FILTERED.azure.remediation': "Try a different prompt, or check the deployment's content filter settings.",
+    'outcome.CONTENT_FILTERED.azure.answer.userMessage': "Azure's content filter withheld the model's answer.",
+
+    'outcome.ANSWER_CUT_OFF.userMessage': 'The model was reached, but its answer was cut off before any text.',
+    'outcome.ANSWER_CUT_OFF.remediation': 'This model needs a larger answer budget. It spends tokens thinking before it answers, so allow it more tokens in the app that uses it.',
 
     'outcome.PROVIDER_ERROR.userMessage': '{provider} reported a problem and did not answer.',
     'outcome.PROVIDER_ERROR.remediation': "Check the profile's model and address. If it keeps happening, try again later.",
@@ -85,12 +103,10 @@ export const outcomeMessages: Catalogue = {
     'outcome.PROVIDER_ERROR.request.remediation': 'Check the model name and the provider type chosen for this profile.',
     'outcome.PROVIDER_ERROR.notFound.userMessage': 'The server has no chat service at this address.',
     'outcome.PROVIDER_ERROR.notFound.remediation': 'Check the endpoint address and the provider type. OpenAI-compatible servers usually end in /v1.',
-    'outcome.PROVIDER_ERROR.anthropic.overloaded.userMessage': 'Anthropic is overloaded right now.',
-    'outcome.PROVIDER_ERROR.anthropic.overloaded.remediation': 'Try again in a minute.',
+    'outcome.PROVIDER_ERROR.overloaded.userMessage': '{provider} is overloaded right now.',
+    'outcome.PROVIDER_ERROR.overloaded.remediation': 'Try again in a minute.',
     'outcome.PROVIDER_ERROR.ollama.memory.userMessage': 'This computer does not have enough free memory to load the model.',
     'outcome.PROVIDER_ERROR.ollama.memory.remediation': 'Close other programs or choose a smaller model, then test again.',
-    'outcome.PROVIDER_ERROR.azure.contentFilter.userMessage': "Azure's content filter blocked the test prompt.",
-    'outcome.PROVIDER_ERROR.azure.contentFilter.remediation': "Try a different prompt, or check the deployment's content filter settings.",
 
     'outcome.INVALID_RESPONSE.userMessage': 'The server answered, but not in the format this provider type uses.',
     'outcome.INVALID_RESPONSE.remediation': 'Check that the provider type matches the server and that the endpoint address is right.',
@@ -98,6 +114,8 @@ export const outcomeMessages: Catalogue = {
     'outcome.INVALID_RESPONSE.tooLarge.remediation': 'Check that the endpoint address points at a model server, not a web page or a file.',
     'outcome.INVALID_RESPONSE.errorBody.userMessage': 'The server answered with an error instead of a reply.',
     'outcome.INVALID_RESPONSE.errorBody.remediation': 'Check that a model is loaded in the server and that the address and model name are right.',
+    'outcome.INVALID_RESPONSE.wrongPath.userMessage': 'The server does not know this address: it answered that the endpoint is unexpected.',
+    'outcome.INVALID_RESPONSE.wrongPath.remediation': 'Check the endpoint address. OpenAI-compatible servers such as LM Studio usually end in /v1.',
     'outcome.INVALID_RESPONSE.noAnswer.userMessage': 'The server answered without any text from the model.',
     'outcome.INVALID_RESPONSE.noAnswer.remediation': 'Check that a chat model is loaded in the server, then test again.',
 
@@ -113,6 +131,9 @@ export const outcomeMessages: Catalogue = {
     'outcome.note.v1Added': "The address had no path, so '/v1' was added, as OpenAI-compatible servers expect.",
     'outcome.note.emptyAnswer': 'The model answered, but with no text.',
     'outcome.note.providerCode': "The provider's error code was '{code}'.",
+    'outcome.note.fieldReplaced': "The server refused '{field}', so the test was sent again with '{replacement}' instead.",
+    'outcome.note.fieldDropped': "The server refused '{field}', so the test was sent again without it.",
+    'outcome.note.servedModel': "This server runs '{model}' whatever a request asks for; the profile's '{requested}' is not used.",
   },
   es: {
     'outcome.success.userMessage': 'El modelo respondió.',
@@ -166,6 +187,8 @@ export const outcomeMessages: Catalogue = {
     'outcome.MODEL_NOT_FOUND.azure.noDeployment.remediation': 'Escribe como modelo de este perfil el nombre de la implementación que aparece en el portal de Azure.',
     'outcome.MODEL_NOT_FOUND.ollama.userMessage': "Ollama no tiene ningún modelo llamado '{model}' en este equipo.",
     'outcome.MODEL_NOT_FOUND.ollama.remediation': "Ejecuta 'ollama pull {model}' en una terminal o elige un modelo que ya esté instalado.",
+    'outcome.MODEL_NOT_FOUND.notPulled.userMessage': "{provider} no tiene descargado ningún modelo llamado '{model}'.",
+    'outcome.MODEL_NOT_FOUND.notPulled.remediation': "Ejecuta 'ollama pull {model}' donde funciona Ollama o elige un modelo que ya esté instalado.",
     'outcome.MODEL_NOT_FOUND.ollama.noneInstalled.userMessage': 'Ollama está en marcha, pero todavía no tiene ningún modelo instalado.',
     'outcome.MODEL_NOT_FOUND.ollama.noneInstalled.remediation': "Ejecuta 'ollama pull llama3.2' en una terminal para instalar uno y vuelve a probar.",
     'outcome.MODEL_NOT_FOUND.anthropic.userMessage': "Anthropic no tiene ningún modelo llamado '{model}', o esta clave no puede usarlo.",
@@ -181,6 +204,21 @@ export const outcomeMessages: Catalogue = {
 
     'outcome.QUOTA_EXHAUSTED.userMessage': 'La cuenta de esta clave de API se ha quedado sin crédito o ha alcanzado su límite de gasto.',
     'outcome.QUOTA_EXHAUSTED.remediation': 'Añade crédito o sube el límite en la configuración de facturación del proveedor y vuelve a probar.',
+    'outcome.QUOTA_EXHAUSTED.credits.userMessage': 'Se te han acabado los créditos de {service}.',
+    'outcome.QUOTA_EXHAUSTED.credits.remediation': 'Añade créditos a tu cuenta de {service} y vuelve a probar.',
+    'outcome.QUOTA_EXHAUSTED.anthropic.credits.userMessage': 'Tu saldo de créditos de Anthropic es demasiado bajo para usar la API.',
+    'outcome.QUOTA_EXHAUSTED.anthropic.credits.remediation': 'Compra créditos en Plans & Billing de la consola de Anthropic y vuelve a probar.',
+
+    'outcome.CONTENT_FILTERED.userMessage': '{provider} bloqueó el mensaje de prueba con su filtro de contenido.',
+    'outcome.CONTENT_FILTERED.remediation': 'Prueba con otro mensaje de prueba o revisa la configuración del filtro de contenido de la cuenta.',
+    'outcome.CONTENT_FILTERED.answer.userMessage': '{provider} retuvo la respuesta del modelo con su filtro de contenido.',
+    'outcome.CONTENT_FILTERED.answer.remediation': 'La conexión funciona. Prueba con otro mensaje de prueba o revisa la configuración del filtro de contenido.',
+    'outcome.CONTENT_FILTERED.azure.userMessage': 'El filtro de contenido de Azure bloqueó el mensaje de prueba.',
+    'outcome.CONTENT_FILTERED.azure.remediation': 'Prueba con otro mensaje o revisa la configuración del filtro de contenido de la implementación.',
+    'outcome.CONTENT_FILTERED.azure.answer.userMessage': 'El filtro de contenido de Azure retuvo la respuesta del modelo.',
+
+    'outcome.ANSWER_CUT_OFF.userMessage': 'Se llegó al modelo, pero su respuesta se cortó antes de tener texto.',
+    'outcome.ANSWER_CUT_OFF.remediation': 'Este modelo necesita un presupuesto de respuesta mayor. Gasta tokens pensando antes de responder, así que dale más tokens en la aplicación que lo usa.',
 
     'outcome.PROVIDER_ERROR.userMessage': '{provider} informó de un problema y no respondió.',
     'outcome.PROVIDER_ERROR.remediation': 'Revisa el modelo y la dirección del perfil. Si sigue pasando, inténtalo más tarde.',
@@ -190,12 +228,10 @@ export const outcomeMessages: Catalogue = {
     'outcome.PROVIDER_ERROR.request.remediation': 'Revisa el nombre del modelo y el tipo de proveedor elegido para este perfil.',
     'outcome.PROVIDER_ERROR.notFound.userMessage': 'El servidor no ofrece un servicio de chat en esta dirección.',
     'outcome.PROVIDER_ERROR.notFound.remediation': 'Revisa la dirección y el tipo de proveedor. Los servidores compatibles con OpenAI suelen terminar en /v1.',
-    'outcome.PROVIDER_ERROR.anthropic.overloaded.userMessage': 'Anthropic está sobrecargado en este momento.',
-    'outcome.PROVIDER_ERROR.anthropic.overloaded.remediation': 'Vuelve a intentarlo dentro de un minuto.',
+    'outcome.PROVIDER_ERROR.overloaded.userMessage': '{provider} está sobrecargado en este momento.',
+    'outcome.PROVIDER_ERROR.overloaded.remediation': 'Vuelve a intentarlo dentro de un minuto.',
     'outcome.PROVIDER_ERROR.ollama.memory.userMessage': 'Este equipo no tiene suficiente memoria libre para cargar el modelo.',
     'outcome.PROVIDER_ERROR.ollama.memory.remediation': 'Cierra otros programas o elige un modelo más pequeño y vuelve a probar.',
-    'outcome.PROVIDER_ERROR.azure.contentFilter.userMessage': 'El filtro de contenido de Azure bloqueó el mensaje de prueba.',
-    'outcome.PROVIDER_ERROR.azure.contentFilter.remediation': 'Prueba con otro mensaje o revisa la configuración del filtro de contenido de la implementación.',
 
     'outcome.INVALID_RESPONSE.userMessage': 'El servidor respondió, pero no con el formato que usa este tipo de proveedor.',
     'outcome.INVALID_RESPONSE.remediation': 'Comprueba que el tipo de proveedor coincide con el servidor y que la dirección es correcta.',
@@ -203,6 +239,8 @@ export const outcomeMessages: Catalogue = {
     'outcome.INVALID_RESPONSE.tooLarge.remediation': 'Comprueba que la dirección apunta a un servidor de modelos y no a una página web o un archivo.',
     'outcome.INVALID_RESPONSE.errorBody.userMessage': 'El servidor respondió con un error en lugar de una respuesta.',
     'outcome.INVALID_RESPONSE.errorBody.remediation': 'Comprueba que hay un modelo cargado en el servidor y que la dirección y el nombre del modelo son correctos.',
+    'outcome.INVALID_RESPONSE.wrongPath.userMessage': 'El servidor no conoce esta dirección: respondió que el punto de conexión no es el esperado.',
+    'outcome.INVALID_RESPONSE.wrongPath.remediation': 'Revisa la dirección. Los servidores compatibles con OpenAI, como LM Studio, suelen terminar en /v1.',
     'outcome.INVALID_RESPONSE.noAnswer.userMessage': 'El servidor respondió sin ningún texto del modelo.',
     'outcome.INVALID_RESPONSE.noAnswer.remediation': 'Comprueba que hay un modelo de chat cargado en el servidor y vuelve a probar.',
 
@@ -218,5 +256,8 @@ export const outcomeMessages: Catalogue = {
     'outcome.note.v1Added': "La dirección no tenía ruta, así que se añadió '/v1', como esperan los servidores compatibles con OpenAI.",
     'outcome.note.emptyAnswer': 'El modelo respondió, pero sin texto.',
     'outcome.note.providerCode': "El código de error del proveedor fue '{code}'.",
+    'outcome.note.fieldReplaced': "El servidor rechazó '{field}', así que la prueba se envió de nuevo con '{replacement}'.",
+    'outcome.note.fieldDropped': "El servidor rechazó '{field}', así que la prueba se envió de nuevo sin ese campo.",
+    'outcome.note.servedModel': "Este servidor ejecuta '{model}' sea cual sea el modelo pedido; no se usa el '{requested}' del perfil.",
   },
 };

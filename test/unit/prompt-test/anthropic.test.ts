@@ -34,7 +34,7 @@ describe('test prompt through Anthropic', () => {
     [{ name: 'forbidden' }, 'PROVIDER_FORBIDDEN', false, 403, 'Anthropic accepted the key but does not allow this request.'],
     [{ name: 'not-found' }, 'MODEL_NOT_FOUND', false, 404, "Anthropic has no model named 'claude-typo', or this key cannot use it."],
     [{ name: 'rate-limited', retryAfterSeconds: 30 }, 'RATE_LIMITED', true, 429, 'Anthropic is receiving too many requests from this account right now.'],
-    [{ name: 'credit-exhausted' }, 'QUOTA_EXHAUSTED', false, 400, 'The account behind this API key has run out of credit or reached its spending limit.'],
+    [{ name: 'credit-exhausted' }, 'QUOTA_EXHAUSTED', false, 400, 'Your Anthropic credit balance is too low to use the API.'],
     [{ name: 'overloaded' }, 'PROVIDER_ERROR', true, 529, 'Anthropic is overloaded right now.'],
   ] as const)('maps %j to %s (retryable: %s, status %d)', async (scenario: AnthropicScenario, errorCode, retryable, status, userMessage) => {
     const emulator = await emulators.start('anthropic', { apiKey: CANARY_KEY, scenario });
@@ -43,6 +43,15 @@ describe('test prompt through Anthropic', () => {
     expect(outcome.retryAfterMs).toBe(scenario.name === 'rate-limited' ? 30_000 : null);
     expectContractShape(outcome);
     expectNoSecrets(outcome);
+  });
+
+  it('reports a credit balance that is too low as billing, not retryable, in both languages, and sends anthropic-version 2023-06-01', async () => {
+    const emulator = await emulators.start('anthropic', { apiKey: CANARY_KEY, scenario: { name: 'credit-exhausted' } });
+    const run = (locale: 'en' | 'es') => service.run(target({ providerType: 'anthropic', endpointUrl: emulator.url, modelId: 'claude-haiku-4-5', apiKey: CANARY_KEY }), { locale });
+    const en = await run('en');
+    expect(en).toMatchObject({ errorCode: 'QUOTA_EXHAUSTED', retryable: false, retryAfterMs: null, providerStatus: 400, remediation: 'Buy credits under Plans & Billing in the Anthropic Console, then test again.' });
+    expect((await run('es')).userMessage).toBe('Tu saldo de créditos de Anthropic es demasiado bajo para usar la API.');
+    expect(emulator.requests.map((r) => r.headers['anthropic-version'])).toEqual(['2023-06-01', '2023-06-01']);
   });
 
   it('says a missing key is missing rather than wrong', async () => {

@@ -27,6 +27,38 @@ describe('test prompt through Azure OpenAI', () => {
     expect(emulator.requests[0]?.path).toBe('/openai/deployments/gpt4o/chat/completions?api-version=2024-10-21');
   });
 
+  it('speaks the v1 API when the address has /openai/v1: the deployment as model, no api-version', async () => {
+    const emulator = await emulators.start('azure', { apiKey: CANARY_KEY, scenario: { name: 'success', deployment: 'tutor-4o' } });
+    const outcome = await service.run(azure(`${emulator.url}/openai/v1/`, 'tutor-4o'), { prompt: CANARY_PROMPT, locale: 'en' });
+    expect(outcome).toMatchObject({ success: true, responsePreview: 'Ready.' });
+    expect(emulator.requests[0]?.path).toBe('/openai/v1/chat/completions');
+    expect(emulator.requests[0]?.headers['api-key']).toBe(CANARY_KEY);
+    expect(emulator.requests[0]?.json).toMatchObject({ model: 'tutor-4o' });
+    expectNoSecrets(outcome);
+  });
+
+  it('reports a prompt the content filter blocked as CONTENT_FILTERED, not retryable, in both languages', async () => {
+    const emulator = await emulators.start('azure', { apiKey: CANARY_KEY, scenario: { name: 'prompt-filtered' } });
+    const outcome = await service.run(azure(emulator.url), { prompt: CANARY_PROMPT, locale: 'en' });
+    expect(outcome).toMatchObject({ success: false, errorCode: 'CONTENT_FILTERED', retryable: false, retryAfterMs: null, providerStatus: 400 });
+    expect(outcome.userMessage).toBe("Azure's content filter blocked the test prompt.");
+    expect(outcome.remediation).toBe("Try a different prompt, or check the deployment's content filter settings.");
+    expectContractShape(outcome);
+    expectNoSecrets(outcome);
+    const es = await service.run(azure(emulator.url), { locale: 'es' });
+    expect(es.userMessage).toBe('El filtro de contenido de Azure bloqueó el mensaje de prueba.');
+  });
+
+  it('reports an answer the content filter withheld (200, finish_reason content_filter) as CONTENT_FILTERED, never success', async () => {
+    const emulator = await emulators.start('azure', { apiKey: CANARY_KEY, scenario: { name: 'answer-filtered' } });
+    const outcome = await service.run(azure(emulator.url), { locale: 'en' });
+    expect(outcome).toMatchObject({ success: false, errorCode: 'CONTENT_FILTERED', retryable: false, providerStatus: 200, responsePreview: null });
+    expect(outcome.userMessage).toBe("Azure's content filter withheld the model's answer.");
+    expectContractShape(outcome);
+    const es = await service.run(azure(emulator.url), { locale: 'es' });
+    expect(es.userMessage).toBe('El filtro de contenido de Azure retuvo la respuesta del modelo.');
+  });
+
   it('reports a refused key as PROVIDER_UNAUTHORIZED with the Azure portal remedy', async () => {
     const emulator = await emulators.start('azure', { apiKey: CANARY_KEY, scenario: { name: 'unauthorized' } });
     const outcome = await service.run(azure(emulator.url), { prompt: CANARY_PROMPT, locale: 'en' });

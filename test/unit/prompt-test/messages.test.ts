@@ -6,10 +6,13 @@ import type { OutcomeErrorCode } from '../../../src/prompt-test/service.js';
 
 const CODES: OutcomeErrorCode[] = [
   'TIMEOUT', 'NETWORK_ERROR', 'DNS_ERROR', 'TLS_ERROR', 'PROVIDER_UNAUTHORIZED', 'PROVIDER_FORBIDDEN', 'MODEL_NOT_FOUND',
-  'MODEL_LOADING', 'RATE_LIMITED', 'QUOTA_EXHAUSTED', 'PROVIDER_ERROR', 'INVALID_RESPONSE', 'REDIRECT_REFUSED', 'ADDRESS_NOT_ALLOWED',
+  'MODEL_LOADING', 'RATE_LIMITED', 'QUOTA_EXHAUSTED', 'CONTENT_FILTERED', 'ANSWER_CUT_OFF', 'PROVIDER_ERROR', 'INVALID_RESPONSE', 'REDIRECT_REFUSED', 'ADDRESS_NOT_ALLOWED',
 ];
 const PROVIDERS = ['llama.cpp', 'ollama', 'azure', 'custom', 'anthropic'] as const;
-const ALL_PARAMS = { provider: 'Ollama', host: 'h:1', hostname: 'h', model: 'm', seconds: 30, limitKb: 1024, status: 500, retryAfterSeconds: 5, code: 'x' };
+const ALL_PARAMS = {
+  provider: 'Ollama', host: 'h:1', hostname: 'h', model: 'm', seconds: 30, limitKb: 1024, status: 500, retryAfterSeconds: 5, code: 'x',
+  service: 'OpenRouter', field: 'max_tokens', replacement: 'max_completion_tokens', requested: 'gpt-4',
+};
 
 describe('outcome messages', () => {
   it('is part of the merged catalogue', () => {
@@ -49,8 +52,15 @@ describe('outcome messages', () => {
     expect(failureTexts('en', 'PROVIDER_UNAUTHORIZED', 'azure', 'noKey', { ...ALL_PARAMS, provider: 'Azure OpenAI' }).userMessage).toBe('Azure OpenAI needs an API key, and this profile has none.');
   });
 
+  it('names the hosted service whose credits ran out when the host says which, and falls back when it does not', () => {
+    expect(failureTexts('en', 'QUOTA_EXHAUSTED', 'custom', 'credits', ALL_PARAMS)).toEqual({ userMessage: 'Your OpenRouter credits have run out.', remediation: 'Add credits to your OpenRouter account, then test again.' });
+    expect(failureTexts('es', 'QUOTA_EXHAUSTED', 'custom', 'credits', ALL_PARAMS).userMessage).toBe('Se te han acabado los créditos de OpenRouter.');
+    expect(failureTexts('en', 'QUOTA_EXHAUSTED', 'custom', 'credits', { ...ALL_PARAMS, service: null }).userMessage).toBe('The account behind this API key has run out of credit or reached its spending limit.');
+    expect(failureTexts('en', 'QUOTA_EXHAUSTED', 'anthropic', 'credits', ALL_PARAMS).userMessage).toBe('Your Anthropic credit balance is too low to use the API.');
+  });
+
   it('never leaves a placeholder unfilled for any code, provider and variant in use', () => {
-    const variants = [undefined, 'refused', 'cancelled', 'server', 'request', 'notFound', 'tooLarge', 'errorBody', 'noAnswer', 'notJson', 'notHttp', 'noKey', 'provider', 'noneInstalled', 'noDeployment', 'overloaded', 'memory', 'contentFilter'];
+    const variants = [undefined, 'refused', 'cancelled', 'server', 'request', 'notFound', 'tooLarge', 'errorBody', 'noAnswer', 'notJson', 'notHttp', 'noKey', 'provider', 'noneInstalled', 'noDeployment', 'overloaded', 'memory', 'credits', 'answer', 'notPulled', 'wrongPath'];
     const minimal = { provider: 'P', host: 'h:1', hostname: 'h', seconds: 30, limitKb: 1024, status: 500 };
     for (const locale of LOCALES) {
       for (const code of CODES) {

@@ -35,8 +35,14 @@ describe('test prompt through Ollama', () => {
     const emulator = await emulators.start('ollama');
     const outcome = await service.run(target({ providerType: 'ollama', endpointUrl: emulator.url, modelId: 'mistral' }), { locale: 'en' });
     expect(outcome).toMatchObject({ success: false, errorCode: 'MODEL_NOT_FOUND', retryable: false, providerStatus: 404, modelName: 'mistral' });
-    expect(outcome.userMessage).toBe("Ollama has no model named 'mistral' on this computer.");
-    expect(outcome.remediation).toBe("Run 'ollama pull mistral' in a terminal, or choose a model that is already installed.");
+    expect(outcome.userMessage).toBe("Ollama has no model named 'mistral' downloaded.");
+    expect(outcome.remediation).toBe("Run 'ollama pull mistral' where Ollama runs, or choose a model that is already installed.");
+    expect(emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/chat']);
+    expect(bodyOf(emulator)).toMatchObject({ stream: false });
+
+    const es = await service.run(target({ providerType: 'ollama', endpointUrl: emulator.url, modelId: 'mistral' }), { locale: 'es' });
+    expect(es.userMessage).toBe("Ollama no tiene descargado ningún modelo llamado 'mistral'.");
+    expect(es.remediation).toBe("Ejecuta 'ollama pull mistral' donde funciona Ollama o elige un modelo que ya esté instalado.");
     expectContractShape(outcome);
   });
 

@@ -2,29 +2,30 @@ import { PromptTestService, type OutboundEvent, type TestOutcome } from '../../.
 import type { EmulatorKind, ScenarioByKind } from '../../support/emulators/providers/index.js';
 import { CANARY_KEY, CANARY_PROMPT, emulatorPool, expectContractShape, expectNoSecrets, target } from './support.js';
 
-type Case = { [K in EmulatorKind]: [K, ScenarioByKind[K], TestOutcome['providerType'], string] }[EmulatorKind];
+/** Kind, scenario, provider type, path, and the key the emulator expects when it is not the canary (a refused key). */
+type Case = { [K in EmulatorKind]: [K, ScenarioByKind[K], TestOutcome['providerType'], string, string | null] }[EmulatorKind];
 
 const CASES: Case[] = [
-  ['llama.cpp', { name: 'success' }, 'llama.cpp', ''],
-  ['llama.cpp', { name: 'unauthorized' }, 'llama.cpp', ''],
-  ['ollama', { name: 'model-not-found' }, 'ollama', ''],
-  ['azure', { name: 'unauthorized' }, 'azure', ''],
-  ['azure', { name: 'rate-limited', retryAfterSeconds: 3 }, 'azure', ''],
-  ['openai', { name: 'unauthorized' }, 'custom', '/v1'],
-  ['openai', { name: 'insufficient-quota' }, 'custom', '/v1'],
-  ['openai', { name: 'lmstudio-error' }, 'custom', '/v1'],
-  ['openai', { name: 'non-json' }, 'custom', '/v1'],
-  ['anthropic', { name: 'unauthorized' }, 'anthropic', ''],
-  ['anthropic', { name: 'credit-exhausted' }, 'anthropic', ''],
+  ['llama.cpp', { name: 'success' }, 'llama.cpp', '', null],
+  ['llama.cpp', { name: 'success' }, 'llama.cpp', '', 'sk-the-key-the-server-was-started-with'],
+  ['ollama', { name: 'model-not-found' }, 'ollama', '', null],
+  ['azure', { name: 'unauthorized' }, 'azure', '', null],
+  ['azure', { name: 'rate-limited', retryAfterSeconds: 3 }, 'azure', '', null],
+  ['openai', { name: 'unauthorized' }, 'custom', '/v1', null],
+  ['openai', { name: 'insufficient-quota' }, 'custom', '/v1', null],
+  ['openai', { name: 'lmstudio-error' }, 'custom', '/v1', null],
+  ['openai', { name: 'non-json' }, 'custom', '/v1', null],
+  ['anthropic', { name: 'unauthorized' }, 'anthropic', '', null],
+  ['anthropic', { name: 'credit-exhausted' }, 'anthropic', '', null],
 ];
 
 describe('secrets in test outcomes', () => {
   const emulators = emulatorPool();
 
-  it.each(CASES)('%s %j: neither the key nor the prompt reaches the outcome or the diagnostics events', async (kind, scenario, providerType, path) => {
+  it.each(CASES)('%s %j: neither the key nor the prompt reaches the outcome or the diagnostics events', async (kind, scenario, providerType, path, serverKey) => {
     const events: OutboundEvent[] = [];
     const service = new PromptTestService({ onOutbound: (event) => events.push(event) });
-    const emulator = await emulators.start(kind, { apiKey: CANARY_KEY, scenario } as never);
+    const emulator = await emulators.start(kind, { apiKey: serverKey ?? CANARY_KEY, scenario } as never);
     const outcome = await service.run(
       target({ providerType, endpointUrl: `${emulator.url}${path}`, modelId: kind === 'azure' ? 'gpt4o' : 'model-x', apiKey: CANARY_KEY }),
       { prompt: CANARY_PROMPT, locale: 'en' },
@@ -34,9 +35,11 @@ describe('secrets in test outcomes', () => {
     expect(JSON.stringify(emulator.requests)).toContain(CANARY_PROMPT);
     expectNoSecrets(outcome);
     expectNoSecrets(events);
-    expect(events).toHaveLength(1);
-    expect(Object.keys(events[0] ?? {}).sort()).toEqual(['durationMs', 'errorCode', 'host', 'promptLength', 'providerType', 'statusCode']);
-    expect(events[0]).toMatchObject({ providerType, host: `127.0.0.1:${emulator.port}`, errorCode: outcome.errorCode, statusCode: outcome.providerStatus, promptLength: CANARY_PROMPT.length });
+    // llama.cpp is first asked which model it serves (no prompt in that call).
+    expect(events).toHaveLength(kind === 'llama.cpp' ? 2 : 1);
+    expect(Object.keys(events.at(-1) ?? {}).sort()).toEqual(['durationMs', 'errorCode', 'host', 'promptLength', 'providerType', 'statusCode']);
+    expect(events.slice(0, -1).map((event) => event.promptLength)).toEqual(kind === 'llama.cpp' ? [0] : []);
+    expect(events.at(-1)).toMatchObject({ providerType, host: `127.0.0.1:${emulator.port}`, errorCode: outcome.errorCode, statusCode: outcome.providerStatus, promptLength: CANARY_PROMPT.length });
     expectContractShape(outcome);
   });
 

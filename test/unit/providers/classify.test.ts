@@ -13,23 +13,35 @@ describe('reading provider error bodies', () => {
     ['llama.cpp', { error: { code: 503, message: 'Loading model', type: 'unavailable_error' } }, 'unavailable_error', '503'],
     ['vLLM', { object: 'error', message: 'The model `x` does not exist.', type: 'NotFoundError', code: 404 }, 'NotFoundError', '404'],
     ['Ollama', { error: 'model "x" not found, try pulling it first' }, null, null],
+    ['Gemini', [{ error: { code: 400, message: 'API key not valid.', status: 'INVALID_ARGUMENT' } }], 'INVALID_ARGUMENT', '400'],
+    ['Mistral', { object: 'error', message: { detail: [{ type: 'extra_forbidden', loc: ['body', 'store'], msg: 'Extra inputs are not permitted' }] }, type: 'invalid_request_error', param: null, code: null }, 'invalid_request_error', 'extra_forbidden'],
+    ['OpenRouter', { error: { code: 402, message: 'Insufficient credits.', metadata: {} } }, null, '402'],
   ])('understands the %s shape', (_name, json, type, code) => {
     const fields = errorFields(json);
     expect(fields).toMatchObject({ type, code });
     expect(fields?.message).toBe(fields?.message.toLowerCase());
   });
 
+  it('finds the fields an error names: OpenAI’s param, every entry of a validation list', () => {
+    expect(errorFields({ error: { message: 'x', type: 'invalid_request_error', param: 'max_tokens', code: 'unsupported_parameter' } })?.params).toEqual(['max_tokens']);
+    const mistral = { object: 'error', message: { detail: [{ type: 'extra_forbidden', loc: ['body', 'a'] }, { type: 'extra_forbidden', loc: ['body', 'b'] }, { type: 'missing', loc: ['body', 'c'] }] }, type: 'invalid_request_error', param: null, code: null };
+    expect(errorFields(mistral)).toMatchObject({ code: 'extra_forbidden', params: ['a', 'b'], message: '' });
+    expect(errorFields({ detail: [{ type: 'extra_forbidden', loc: ['body', 'store'], msg: 'Extra inputs are not permitted' }] })).toMatchObject({ code: 'extra_forbidden', params: ['store'] });
+  });
+
   it('finds nothing in bodies that are not errors', () => {
     expect(errorFields({ choices: [] })).toBeNull();
     expect(errorFields('oops')).toBeNull();
     expect(errorFields(undefined)).toBeNull();
+    expect(errorFields([])).toBeNull();
+    expect(errorFields(['oops'])).toBeNull();
   });
 
   it('passes on only plain identifiers, never sentences or bare numbers', () => {
-    expect(providerCodeOf({ type: 'invalid_request_error', code: 'invalid_api_key', message: '' })).toBe('invalid_api_key');
-    expect(providerCodeOf({ type: 'authentication_error', code: '401', message: '' })).toBe('authentication_error');
-    expect(providerCodeOf({ type: 'Incorrect API key provided: sk-abc', code: null, message: '' })).toBeNull();
-    expect(providerCodeOf({ type: null, code: 'x'.repeat(80), message: '' })).toBeNull();
+    expect(providerCodeOf({ type: 'invalid_request_error', code: 'invalid_api_key', message: '', params: [] })).toBe('invalid_api_key');
+    expect(providerCodeOf({ type: 'authentication_error', code: '401', message: '', params: [] })).toBe('authentication_error');
+    expect(providerCodeOf({ type: 'Incorrect API key provided: sk-abc', code: null, message: '', params: [] })).toBeNull();
+    expect(providerCodeOf({ type: null, code: 'x'.repeat(80), message: '', params: [] })).toBeNull();
     expect(providerCodeOf(null)).toBeNull();
   });
 });
@@ -41,11 +53,15 @@ describe('retry hints', () => {
     expect(retryAfterMs(reply(429, {}, { 'retry-after': 'Fri, 31 Jan 2025 10:00:30 GMT' }), Date.parse('Fri, 31 Jan 2025 10:00:00 GMT'))).toBe(30_000);
   });
 
-  it('ignores nonsense and never goes negative or unbounded', () => {
+  it('counts only a wait of more than 0 and at most 24 hours, falling back to retry-after when retry-after-ms is unusable', () => {
     expect(retryAfterMs(reply(429, {}, { 'retry-after': 'soon' }))).toBeNull();
     expect(retryAfterMs(reply(429, {}, {}))).toBeNull();
-    expect(retryAfterMs(reply(429, {}, { 'retry-after': 'Fri, 31 Jan 2025 09:00:00 GMT' }), Date.parse('Fri, 31 Jan 2025 10:00:00 GMT'))).toBe(0);
-    expect(retryAfterMs(reply(429, {}, { 'retry-after': '99999999' }))).toBe(24 * 60 * 60 * 1000);
+    expect(retryAfterMs(reply(429, {}, { 'retry-after': 'Fri, 31 Jan 2025 09:00:00 GMT' }), Date.parse('Fri, 31 Jan 2025 10:00:00 GMT'))).toBeNull();
+    expect(retryAfterMs(reply(429, {}, { 'retry-after': '0' }))).toBeNull();
+    expect(retryAfterMs(reply(429, {}, { 'retry-after': '99999999' }))).toBeNull();
+    expect(retryAfterMs(reply(429, {}, { 'retry-after': '86400' }))).toBe(86_400_000);
+    expect(retryAfterMs(reply(429, {}, { 'retry-after-ms': '0', 'retry-after': '3' }))).toBe(3000);
+    expect(retryAfterMs(reply(429, {}, { 'retry-after-ms': '20.5' }))).toBe(21);
   });
 });
 
@@ -64,7 +80,8 @@ describe('status meanings', () => {
   });
 
   it('judges 2xx bodies, not statuses', () => {
-    expect(successBody(reply(200, { error: 'Unexpected endpoint or method. (POST /v1/chat/completions)' }))).toMatchObject({ errorCode: 'INVALID_RESPONSE', variant: 'errorBody' });
+    expect(successBody(reply(200, { error: 'Unexpected endpoint or method. (POST /v1/chat/completions)' }))).toMatchObject({ errorCode: 'INVALID_RESPONSE', variant: 'wrongPath' });
+    expect(successBody(reply(200, { error: 'No models loaded.' }))).toMatchObject({ errorCode: 'INVALID_RESPONSE', variant: 'errorBody' });
     expect(successBody(reply(200, { object: 'error', message: 'x' }))).toMatchObject({ errorCode: 'INVALID_RESPONSE' });
     expect(successBody({ kind: 'reply', status: 200, headers: {}, body: '<html>', json: undefined })).toMatchObject({ errorCode: 'INVALID_RESPONSE', variant: 'notJson' });
     expect(successBody(reply(200, { choices: [], error: null }))).toEqual({ kind: 'body', body: { choices: [], error: null } });

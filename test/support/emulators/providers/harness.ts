@@ -64,7 +64,12 @@ function commonViolation(request: RecordedRequest): string | null {
   return null;
 }
 
-export async function startHarness(handler: Handler): Promise<Harness> {
+export interface HarnessOptions {
+  /** Headers on every answer, as a real server sends them (llama.cpp's `Server: llama.cpp`). */
+  headers?: Record<string, string>;
+}
+
+export async function startHarness(handler: Handler, harnessOptions: HarnessOptions = {}): Promise<Harness> {
   const requests: RecordedRequest[] = [];
   const violations: string[] = [];
   const sockets = new Set<Socket>();
@@ -84,7 +89,7 @@ export async function startHarness(handler: Handler): Promise<Harness> {
       const send = (status: number, payload: string, contentType: string, options: { delayMs?: number; headers?: Record<string, string> } = {}): void => {
         const write = (): void => {
           if (res.destroyed || res.headersSent) return;
-          res.writeHead(status, { 'content-type': contentType, ...options.headers });
+          res.writeHead(status, { 'content-type': contentType, ...harnessOptions.headers, ...options.headers });
           res.end(payload);
         };
         if (options.delayMs && options.delayMs > 0) exchange.later(options.delayMs, write);

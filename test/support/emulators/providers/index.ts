@@ -6,13 +6,14 @@
 import { anthropicHandler, type AnthropicScenario } from './anthropic.js';
 import { azureHandler, type AzureScenario } from './azure.js';
 import { startHarness, type Handler, type Harness } from './harness.js';
-import { llamaCppHandler, type LlamaCppScenario } from './llama-cpp.js';
+import { LLAMA_CPP_SERVER_HEADER, llamaCppHandler, type LlamaCppOptions, type LlamaCppScenario } from './llama-cpp.js';
 import { ollamaHandler, type OllamaScenario } from './ollama.js';
 import { openAiHandler, type OpenAiOptions, type OpenAiScenario } from './openai-compatible.js';
 import { silentHandler, trickleHandler } from './stalling.js';
 import type { EmulatorState } from './state.js';
 
 export type { RecordedRequest } from './harness.js';
+export type { RealReplyName } from './real-replies.js';
 export type { AnthropicScenario, AzureScenario, LlamaCppScenario, OllamaScenario, OpenAiScenario };
 
 export interface ScenarioByKind {
@@ -27,7 +28,7 @@ export interface ScenarioByKind {
 
 export type EmulatorKind = keyof ScenarioByKind;
 
-export interface EmulatorOptions<S> extends OpenAiOptions {
+export interface EmulatorOptions<S> extends OpenAiOptions, LlamaCppOptions {
   scenario?: S;
   /** The key the client must send; absent: the client must send no key. */
   apiKey?: string | null;
@@ -52,7 +53,7 @@ const DEFAULT_SCENARIO: { [K in EmulatorKind]: ScenarioByKind[K] } = {
 export async function startEmulator<K extends EmulatorKind>(kind: K, options: EmulatorOptions<ScenarioByKind[K]> = {}): Promise<Emulator<ScenarioByKind[K]>> {
   const state: EmulatorState<ScenarioByKind[K]> = { scenario: options.scenario ?? DEFAULT_SCENARIO[kind], apiKey: options.apiKey ?? null };
   const handlers: { [P in EmulatorKind]: () => Handler } = {
-    'llama.cpp': () => llamaCppHandler(state as EmulatorState<LlamaCppScenario>),
+    'llama.cpp': () => llamaCppHandler(state as EmulatorState<LlamaCppScenario>, options),
     ollama: () => ollamaHandler(state as EmulatorState<OllamaScenario>),
     azure: () => azureHandler(state as EmulatorState<AzureScenario>),
     openai: () => openAiHandler(state as EmulatorState<OpenAiScenario>, options),
@@ -60,7 +61,7 @@ export async function startEmulator<K extends EmulatorKind>(kind: K, options: Em
     silent: () => silentHandler(),
     trickle: () => trickleHandler((state.scenario as ScenarioByKind['trickle']).intervalMs),
   };
-  const harness = await startHarness(handlers[kind]());
+  const harness = await startHarness(handlers[kind](), kind === 'llama.cpp' ? { headers: { server: LLAMA_CPP_SERVER_HEADER } } : {});
   return {
     kind,
     url: harness.url,
