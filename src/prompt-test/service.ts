@@ -12,7 +12,7 @@ import { translate, type Locale, type MessageParams } from '../i18n/index.js';
 import { anthropicAdapter } from '../providers/anthropic.js';
 import { azureAdapter } from '../providers/azure.js';
 import { failure } from '../providers/classify.js';
-import { outboundCall, type CallResult } from '../providers/http-call.js';
+import { outboundCall, type CallOptions, type CallResult } from '../providers/http-call.js';
 import { llamaCppAdapter } from '../providers/llama-cpp.js';
 import { ollamaAdapter } from '../providers/ollama.js';
 import { openAiCompatibleAdapter } from '../providers/openai-compatible.js';
@@ -31,6 +31,7 @@ import type {
 import { failureTexts, noteText, successText } from './messages.js';
 import { cleanText, clip, previewOf } from './preview.js';
 import { redactDeep, redactText, secretsOf } from './redact.js';
+import { speedOfAnswer, STREAM_REFUSED_NOTE, streamedChat, type StreamedChat } from './streamed.js';
 
 export type { OutcomeErrorCode, ProviderTimings, ProviderType } from '../providers/types.js';
 
@@ -80,6 +81,8 @@ export interface RunOptions {
   /** Aborts the outbound call (the client disconnected). */
   signal?: AbortSignal;
   locale: Locale;
+  /** Ask for a streamed answer and measure its speed (the contract's default is applied by the route). */
+  stream?: boolean;
 }
 
 export const DEFAULT_PROMPT = 'Reply with the single word: ready.';
@@ -127,7 +130,7 @@ export class PromptTestService {
     const adapter = ADAPTERS[target.providerType];
     const attempts: Attempt[] = [];
 
-    const exchange: Exchange = async (request) => {
+    const exchange = async (request: OutboundRequest, onData?: CallOptions['onData']): ReturnType<Exchange> => {
       if (options.signal?.aborted) return failure('NETWORK_ERROR', true, null, { variant: 'cancelled' });
       const remaining = deadline - this.now();
       if (remaining <= 0) return failure('TIMEOUT', true, null);
@@ -138,6 +141,7 @@ export class PromptTestService {
         savedAddressClass: target.savedAddressClass,
         maxResponseBytes: this.maxResponseBytes,
         now: this.now,
+        ...(onData ? { onData } : {}),
       });
       attempts.push({ request, call });
       return call.result;
@@ -146,15 +150,28 @@ export class PromptTestService {
     const chatTarget = { endpointUrl: target.endpointUrl, modelId: target.modelId, apiKey: target.apiKey };
     const plan = await adapter.plan(chatTarget, prompt, exchange);
     let result: ChatAnswer | ProviderFailure;
+    let streamed: StreamedChat | null = null;
     if (plan.kind === 'failure') {
       result = plan;
     } else {
-      const reply = await exchange(plan.request);
-      result = reply.kind === 'failure' ? reply : adapter.read(reply, plan);
+      if (options.stream) {
+        streamed = await streamedChat(target.providerType, adapter, plan, async (request, onData) => {
+          const reply = await exchange(request, onData);
+          return { reply, startedAt: attempts.at(-1)?.request === request ? (attempts.at(-1)?.call.startedAt ?? null) : null };
+        });
+        if (streamed.result === null) plan.notes.push(STREAM_REFUSED_NOTE);
+      }
+      if (streamed?.result) {
+        result = streamed.result;
+      } else {
+        const reply = await exchange(plan.request);
+        result = reply.kind === 'failure' ? reply : adapter.read(reply, plan);
+      }
     }
 
     const secrets = secretsOf(target.apiKey, prompt);
     const outcome = this.outcome(target, options.locale, { plan: plan.kind === 'plan' ? plan : null, result, attempts, promptLength, timeoutMs, secrets });
+    if (result.kind === 'answer') Object.assign(outcome, speedOfAnswer(options.locale, result, streamed?.timing ?? null, outcome.latencyMs));
     this.report(target.providerType, attempts, outcome.errorCode, promptLength);
     return redactDeep(outcome, secrets);
   }

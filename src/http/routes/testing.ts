@@ -69,7 +69,7 @@ export function testingRoutes({ profiles, promptTests, diagnostics, testRateLimi
         apiKey: body.profile.apiKey ?? null,
         savedAddressClass: savedAddressClass(fields.endpointUrl),
       },
-      { prompt: body.promptOverride, timeoutMs: body.timeoutMs, signal: abortOnDisconnect(res), locale: ctx.locale },
+      { prompt: body.promptOverride, timeoutMs: body.timeoutMs, stream: body.stream ?? true, signal: abortOnDisconnect(res), locale: ctx.locale },
     );
     recordOutcome(ctx, outcome, fields.endpointUrl, diagnostics);
     sendJson(res, 200, outcome);
@@ -93,7 +93,7 @@ export function testingRoutes({ profiles, promptTests, diagnostics, testRateLimi
         apiKey,
         savedAddressClass: savedAddressClass(profile.endpointUrl),
       },
-      { prompt: body.promptOverride, timeoutMs: body.timeoutMs, signal: abortOnDisconnect(res), locale: ctx.locale },
+      { prompt: body.promptOverride, timeoutMs: body.timeoutMs, stream: body.stream ?? true, signal: abortOnDisconnect(res), locale: ctx.locale },
     );
     recordOutcome(ctx, outcome, profile.endpointUrl, diagnostics);
     sendJson(res, 200, outcome);

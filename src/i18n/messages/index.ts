@@ -4,6 +4,7 @@ import { fieldMessages } from './fields.js';
 import { profileMessages } from './profiles.js';
 import { outcomeMessages } from './outcomes.js';
 import { discoveryMessages } from './discovery.js';
+import { streamingMessages } from './streaming.js';
 
 // Each area's catalogue is added here as it lands.
-export const catalogues: Catalogue[] = [problemMessages, fieldMessages, profileMessages, outcomeMessages, discoveryMessages];
+export const catalogues: Catalogue[] = [problemMessages, fieldMessages, profileMessages, outcomeMessages, discoveryMessages, streamingMessages];
