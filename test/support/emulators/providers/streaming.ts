@@ -28,6 +28,8 @@ export interface StreamScript {
   coldLoadMs?: number;
   /** Answer a request carrying `stream_options` with 400, as servers that do not know the field do. */
   refuseStreamOptions?: boolean;
+  /** Ignore `include_usage`, as servers that stream no token counts do. */
+  noUsage?: boolean;
 }
 
 /** What the emulator did with one streamed request, on the shared clock. */
@@ -211,7 +213,7 @@ export function streamable(format: StreamFormat, inner: Handler, control: Stream
     if (control.script.refuseStreamOptions && json.stream_options !== undefined) {
       return ex.json(400, { error: { message: "Unrecognized request argument supplied: stream_options", type: 'invalid_request_error', param: 'stream_options', code: null } });
     }
-    const includeUsage = asRecord(json.stream_options).include_usage === true;
+    const includeUsage = asRecord(json.stream_options).include_usage === true && !control.script.noUsage;
     const { stream: _stream, stream_options: _options, ...rest } = json;
     const unstreamed = { ...rest, stream: false };
     const send = ex.json.bind(ex);
