@@ -196,9 +196,10 @@ test('a stream that trickles tokens is cut at timeoutMs with TIMEOUT, not before
   const emu = await emulator('llama.cpp', { apiKey: CANARY_KEY, stream: { tokens: Number.POSITIVE_INFINITY, intervalMs: 100 } });
   const run = await testDraft({ providerType: 'llama.cpp', ...PROVIDERS[0]![2](emu.url) }, { timeoutMs: 1000 });
   expect(run.body).toMatchObject({ success: false, errorCode: 'TIMEOUT', retryable: true });
-  expect(run.body.latencyMs).toBeGreaterThanOrEqual(999);
+  // Not before the deadline (which runs from the start of the test run, so seen from outside it) ...
+  expect(run.answeredAt - run.sentAt).toBeGreaterThanOrEqual(1000);
   expect(lastLog(emu).tokenTimes.length).toBeGreaterThan(1);
-  // A bound only to prove the deadline applied: three times the deadline.
+  // ... and, a bound only to prove the deadline applied, within three times it.
   expect(run.answeredAt - run.sentAt).toBeLessThan(3000);
   const deadline = Date.now() + 2000;
   while (emu.openConnections() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

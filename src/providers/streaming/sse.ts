@@ -16,6 +16,6 @@ export function sseMessages(pieces: readonly TimedPiece[]): TimedMessage[] {
     parser.feed(piece.text);
   }
   // A last event without its closing blank line still counts: the server has finished.
-  parser.reset({ consume: true });
+  parser.feed('\n\n');
   return messages;
 }

@@ -151,9 +151,11 @@ class StreamWriter {
       const timings = this.format === 'llama.cpp'
         ? { timings: { cache_n: 0, prompt_n: 12, prompt_ms: 35.1, predicted_n: tokens, predicted_ms: generationMs, predicted_per_second: generationMs > 0 ? (tokens / generationMs) * 1000 : 0 } }
         : {};
-      final = { ...(this.includeUsage ? { usage } : {}), ...timings };
-      this.sse(this.chunk([{ index: 0, delta: {}, finish_reason: 'stop' }], timings));
-      if (this.includeUsage) this.sse(this.chunk([], { usage }));
+      // llama.cpp since PR ggml-org/llama.cpp#15444 (see #16048) always ends with a `choices: []` chunk holding usage and timings.
+      const usageChunk = this.includeUsage || this.format === 'llama.cpp';
+      final = { ...(usageChunk ? { usage } : {}), ...timings };
+      this.sse(this.chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]));
+      if (usageChunk) this.sse(this.chunk([], final));
       this.sse('[DONE]');
     }
     this.ex.res.end();
