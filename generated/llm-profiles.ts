@@ -126,6 +126,11 @@ export interface paths {
          *     Answers `200` whenever the provider was reached or tried. The saved key is decrypted only
          *     for this call; while safe storage is unavailable a profile with a key answers `423`.
          *     Redirects are never followed. Limited to 30 tests a minute.
+         *
+         *     The answer is streamed unless `stream` is `false`, so a successful outcome also says how
+         *     long the first word took, how fast the rest came and whether the model had to load first,
+         *     with a sentence for the learner (`speedVerdict`). Limits and deadlines apply to the whole
+         *     stream alike.
          */
         post: operations["testProfile"];
         delete?: never;
