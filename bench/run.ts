@@ -22,6 +22,7 @@ import { coldStart, cpuMs, forkChild, killForked, ROOT, rssMiB, stopForked, term
 import { createBody, seedVault } from './lib/profiles.js';
 import { judgeAll, renderTable, saveResults, type Figure } from './lib/report.js';
 import { percentile, round, summarise } from './lib/stats.js';
+import { streamedPromptTest } from './lib/streamed-test.js';
 
 const TOKEN = randomBytes(24).toString('base64url');
 const AUTH = { Authorization: `Bearer ${TOKEN}` };
@@ -173,6 +174,8 @@ async function writesAndList(work: string, discoveryPorts: number[], hole: Silen
 
     await discovery(api, discoveryPorts, hole);
     await promptTest(api);
+    phase('streamed test prompt through a llama.cpp emulator');
+    figures.push(...(await streamedPromptTest(api, LIST)));
   } finally {
     api.close();
     const code = await stopForked(service);
@@ -299,7 +302,8 @@ async function promptTest(api: BenchClient): Promise<void> {
     const testPath = `${LIST}/${json.profile.id}/test`;
     const chat = { model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: 'Reply with one word: ready?' }], max_tokens: 16 };
     const viaService = async (): Promise<number> => {
-      const reply = await api.expect<{ success: boolean; errorCode: string | null }>(200, 'POST', testPath, {});
+      // Unstreamed, like the direct call it is compared with; the streamed path has its own figure.
+      const reply = await api.expect<{ success: boolean; errorCode: string | null }>(200, 'POST', testPath, { stream: false });
       if (!reply.json.success) throw new Error(`the test prompt failed: ${reply.json.errorCode}`);
       return reply.ms;
     };

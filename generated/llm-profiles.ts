@@ -126,6 +126,11 @@ export interface paths {
          *     Answers `200` whenever the provider was reached or tried. The saved key is decrypted only
          *     for this call; while safe storage is unavailable a profile with a key answers `423`.
          *     Redirects are never followed. Limited to 30 tests a minute.
+         *
+         *     The answer is streamed unless `stream` is `false`, so a successful outcome also says how
+         *     long the first word took, how fast the rest came and whether the model had to load first,
+         *     with a sentence for the learner (`speedVerdict`). Limits and deadlines apply to the whole
+         *     stream alike.
          */
         post: operations["testProfile"];
         delete?: never;
@@ -434,14 +439,23 @@ export interface components {
          * @default 30000
          */
         TestTimeoutMs: number;
+        /**
+         * @description Ask for the answer as a stream, so the outcome can say when the first words came and how
+         *     fast the rest followed. `false` sends the plain request and reports only the total time.
+         *     A server that refuses streaming is asked again without it.
+         * @default true
+         */
+        TestStream: boolean;
         TestProfileRequest: {
             promptOverride?: components["schemas"]["PromptOverride"];
             timeoutMs?: components["schemas"]["TestTimeoutMs"];
+            stream?: components["schemas"]["TestStream"];
         };
         TestDraftProfileRequest: {
             profile: components["schemas"]["ProfileInput"];
             promptOverride?: components["schemas"]["PromptOverride"];
             timeoutMs?: components["schemas"]["TestTimeoutMs"];
+            stream?: components["schemas"]["TestStream"];
         };
         /**
          * @description Why a test failed. Retryable: `TIMEOUT`, `NETWORK_ERROR`, `MODEL_LOADING` (for example
@@ -497,6 +511,37 @@ export interface components {
             /** @description Wall time of the exchange with the provider. */
             latencyMs: number;
             timings: components["schemas"]["TestTimings"];
+            /**
+             * @description From sending the request to the first word (or first reasoning step) of a streamed
+             *     answer, as this service saw it. Absent when the answer was not streamed or had no text.
+             */
+            timeToFirstTokenMs?: number;
+            /**
+             * @description How fast the answer came after its first token: the provider's own figure when it
+             *     reports its generation time (Ollama, llama.cpp), else its token count (or, failing
+             *     that, the streamed pieces) after the first, over the time from the first to the last.
+             */
+            tokensPerSecond?: number;
+            /**
+             * @description `provider`: from the token counts the provider reported; `estimated`: from counting streamed pieces.
+             * @enum {string}
+             */
+            tokensPerSecondSource?: "provider" | "estimated";
+            /** @description Tokens in the answer, as the provider counted them (or streamed pieces counted, when it did not say). */
+            outputTokens?: number;
+            /**
+             * @description True when the provider reported loading the model for this request (Ollama's
+             *     `load_duration` of half a second or more), so a slow first answer is told apart from
+             *     a slow model. Absent when the provider says nothing about loading.
+             */
+            coldStart?: boolean;
+            /**
+             * @description How long the provider said it spent loading the model for this request. Ollama reports
+             *     it on every call: a few milliseconds means the model was already in memory.
+             */
+            loadMs?: number;
+            /** @description A plain, localised sentence on how fast the answer felt, for a successful test. */
+            speedVerdict?: string;
             /** @description The start of the answer, control characters removed; null on failure. */
             responsePreview: string | null;
             responseTruncated: boolean;

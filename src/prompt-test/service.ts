@@ -13,7 +13,7 @@ import { anthropicAdapter } from '../providers/anthropic.js';
 import { azureAdapter } from '../providers/azure.js';
 import { failure } from '../providers/classify.js';
 import { hostedServiceName } from '../providers/hosted-services.js';
-import { outboundCall, type CallResult } from '../providers/http-call.js';
+import { outboundCall, type CallOptions, type CallResult } from '../providers/http-call.js';
 import { llamaCppAdapter } from '../providers/llama-cpp.js';
 import { ollamaAdapter } from '../providers/ollama.js';
 import { openAiCompatibleAdapter } from '../providers/openai-compatible.js';
@@ -33,6 +33,8 @@ import type {
 import { failureTexts, noteText, successText } from './messages.js';
 import { cleanText, clip, previewOf } from './preview.js';
 import { redactDeep, redactText, secretsOf } from './redact.js';
+import type { StreamTiming } from './speed.js';
+import { speedOfAnswer, STREAM_REFUSED_NOTE, streamedChat } from './streamed.js';
 
 export type { OutcomeErrorCode, ProviderTimings, ProviderType } from '../providers/types.js';
 
@@ -82,6 +84,8 @@ export interface RunOptions {
   /** Aborts the outbound call (the client disconnected). */
   signal?: AbortSignal;
   locale: Locale;
+  /** Ask for a streamed answer and measure its speed (the contract's default is applied by the route). */
+  stream?: boolean;
 }
 
 export const DEFAULT_PROMPT = 'Reply with the single word: ready.';
@@ -104,6 +108,12 @@ const ADAPTERS: Record<ProviderType, ProviderAdapter> = {
 interface Attempt {
   request: OutboundRequest;
   call: CallResult;
+}
+
+interface Sent {
+  result: ChatAnswer | ProviderFailure;
+  refusal: ProviderReply | null;
+  timing: StreamTiming | null;
 }
 
 export class PromptTestService {
@@ -129,7 +139,7 @@ export class PromptTestService {
     const adapter = ADAPTERS[target.providerType];
     const attempts: Attempt[] = [];
 
-    const exchange: Exchange = async (request) => {
+    const exchange = async (request: OutboundRequest, onData?: CallOptions['onData']): ReturnType<Exchange> => {
       if (options.signal?.aborted) return failure('NETWORK_ERROR', true, null, { variant: 'cancelled' });
       const remaining = deadline - this.now();
       if (remaining <= 0) return failure('TIMEOUT', true, null);
@@ -140,38 +150,51 @@ export class PromptTestService {
         savedAddressClass: target.savedAddressClass,
         maxResponseBytes: this.maxResponseBytes,
         now: this.now,
+        ...(onData ? { onData } : {}),
       });
       attempts.push({ request, call });
       return call.result;
     };
-    /** The reply read, and the reply itself when it was a refusal the adapter may fix. */
-    const send = async (toSend: ChatPlan): Promise<{ result: ChatAnswer | ProviderFailure; refusal: ProviderReply | null }> => {
+    let streamRefused = false;
+    /** The reply read, the reply itself when it was a refusal the adapter may fix, and a stream's timing. */
+    const send = async (toSend: ChatPlan): Promise<Sent> => {
+      if (options.stream && !streamRefused) {
+        const streamed = await streamedChat(target.providerType, adapter, toSend, async (request, onData) => {
+          const reply = await exchange(request, onData);
+          return { reply, startedAt: attempts.at(-1)?.request === request ? (attempts.at(-1)?.call.startedAt ?? null) : null };
+        });
+        if (streamed.result) return { result: streamed.result, refusal: streamed.refusal, timing: streamed.timing };
+        streamRefused = true;
+        toSend.notes.push(STREAM_REFUSED_NOTE);
+      }
       const reply = await exchange(toSend.request);
-      if (reply.kind === 'failure') return { result: reply, refusal: null };
+      if (reply.kind === 'failure') return { result: reply, refusal: null, timing: null };
       const result = adapter.read(reply, toSend);
-      return { result, refusal: result.kind === 'failure' ? reply : null };
+      return { result, refusal: result.kind === 'failure' ? reply : null, timing: null };
     };
 
     const chatTarget = { endpointUrl: target.endpointUrl, modelId: target.modelId, apiKey: target.apiKey };
     const planned = await adapter.plan(chatTarget, prompt, exchange);
     let plan: ChatPlan | null = null;
     let result: ChatAnswer | ProviderFailure;
+    let timing: StreamTiming | null = null;
     if (planned.kind === 'failure') {
       result = planned;
     } else {
       plan = planned;
-      const first = await send(planned);
-      result = first.result;
+      let sent = await send(planned);
       // A server that refused a field of the request gets the fixed request once, never more.
-      const revised = first.refusal ? (adapter.revise?.(first.refusal, planned) ?? null) : null;
+      const revised = sent.refusal ? (adapter.revise?.(sent.refusal, planned) ?? null) : null;
       if (revised) {
         plan = revised;
-        result = (await send(revised)).result;
+        sent = await send(revised);
       }
+      ({ result, timing } = sent);
     }
 
     const secrets = secretsOf(target.apiKey, prompt);
     const outcome = this.outcome(target, options.locale, { plan, result, attempts, promptLength, timeoutMs, secrets });
+    if (result.kind === 'answer') Object.assign(outcome, speedOfAnswer(options.locale, result, timing, outcome.latencyMs));
     this.report(target.providerType, attempts, outcome.errorCode, promptLength);
     return redactDeep(outcome, secrets);
   }

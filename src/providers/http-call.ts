@@ -52,6 +52,8 @@ export interface CallResult {
   durationMs: number;
   /** The reduced transport error, when there was one. */
   error: ReducedGotError | null;
+  /** `now()` when the request was sent: the origin of the times `onData` is given. */
+  startedAt: number;
 }
 
 export interface CallOptions {
@@ -61,6 +63,8 @@ export interface CallOptions {
   savedAddressClass: SavedAddressClass;
   maxResponseBytes: number;
   now: () => number;
+  /** Sees each piece of the body as it arrives, with `now()` at its arrival (a stream's timing). */
+  onData?: (chunk: Buffer, atMs: number) => void;
 }
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'EAI_NONAME', 'ENODATA']);
@@ -102,15 +106,16 @@ let gotLoading: Promise<typeof import('got')> | undefined;
 
 /** Sends one request; never throws for anything the network or the provider does. */
 export async function outboundCall(request: OutboundRequest, options: CallOptions): Promise<CallResult> {
-  const started = options.now();
+  const called = options.now();
   const { default: got } = await (gotLoading ??= import('got'));
+  // The request's own times start once got is loaded; loading it counts against the deadline all the same.
+  const started = options.now();
   const noTimings: CallTimings = { connectMs: null, firstByteMs: null, totalMs: null };
-  // Loading got the first time can take a while on a busy machine; it counts against the deadline.
-  const left = options.timeoutMs - (options.now() - started);
-  if (left <= 0) return { result: transportFailure('TIMEOUT', true, null), timings: noTimings, durationMs: options.now() - started, error: null };
+  const left = options.timeoutMs - (started - called);
+  if (left <= 0) return { result: transportFailure('TIMEOUT', true, null), timings: noTimings, durationMs: started - called, error: null, startedAt: started };
   const literal = literalHostAllowed(request.url.hostname, options.savedAddressClass);
   if (literal === false) {
-    return { result: transportFailure('ADDRESS_NOT_ALLOWED', false, null), timings: noTimings, durationMs: 0, error: null };
+    return { result: transportFailure('ADDRESS_NOT_ALLOWED', false, null), timings: noTimings, durationMs: 0, error: null, startedAt: started };
   }
 
   // A fresh agent per call: no pooled socket to a provider outlives the test.
@@ -136,7 +141,7 @@ export async function outboundCall(request: OutboundRequest, options: CallOption
     agents.http.destroy();
     agents.https.destroy();
     const reduced = reduceGotError(error);
-    return { result: classifyTransportError(reduced), timings: noTimings, durationMs: 0, error: reduced };
+    return { result: classifyTransportError(reduced), timings: noTimings, durationMs: 0, error: reduced, startedAt: started };
   }
 
   return new Promise<CallResult>((resolve) => {
@@ -160,7 +165,7 @@ export async function outboundCall(request: OutboundRequest, options: CallOption
       if (!stream.destroyed) stream.destroy();
       agents.http.destroy();
       agents.https.destroy();
-      resolve({ result, timings, durationMs, error });
+      resolve({ result, timings, durationMs, error, startedAt: started });
     };
 
     stream.on('response', (response: http.IncomingMessage) => {
@@ -177,6 +182,7 @@ export async function outboundCall(request: OutboundRequest, options: CallOption
         return;
       }
       chunks.push(chunk);
+      options.onData?.(chunk, options.now());
     });
     stream.on('end', () => {
       if (status === null) {

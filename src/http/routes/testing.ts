@@ -91,7 +91,7 @@ export function testingRoutes({ profiles, promptTests, discovery, diagnostics, t
         apiKey: body.profile.apiKey ?? null,
         savedAddressClass: savedAddressClass(fields.endpointUrl),
       },
-      { prompt: body.promptOverride, timeoutMs: body.timeoutMs, signal: abortOnDisconnect(res), locale: ctx.locale },
+      { prompt: body.promptOverride, timeoutMs: body.timeoutMs, stream: body.stream ?? true, signal: abortOnDisconnect(res), locale: ctx.locale },
     );
     const outcome = await runWithExposure(run, exposure, ctx);
     recordOutcome(ctx, outcome, fields.endpointUrl, diagnostics);
@@ -117,7 +117,7 @@ export function testingRoutes({ profiles, promptTests, discovery, diagnostics, t
         apiKey,
         savedAddressClass: savedAddressClass(profile.endpointUrl),
       },
-      { prompt: body.promptOverride, timeoutMs: body.timeoutMs, signal: abortOnDisconnect(res), locale: ctx.locale },
+      { prompt: body.promptOverride, timeoutMs: body.timeoutMs, stream: body.stream ?? true, signal: abortOnDisconnect(res), locale: ctx.locale },
     );
     const outcome = await runWithExposure(run, exposure, ctx);
     recordOutcome(ctx, outcome, profile.endpointUrl, diagnostics);

@@ -11,9 +11,11 @@ import { ollamaHandler, type OllamaScenario } from './ollama.js';
 import { openAiHandler, type OpenAiOptions, type OpenAiScenario } from './openai-compatible.js';
 import { silentHandler, trickleHandler } from './stalling.js';
 import type { EmulatorState } from './state.js';
+import { streamable, type StreamControl, type StreamFormat, type StreamScript } from './streaming.js';
 
 export type { RecordedRequest } from './harness.js';
 export type { RealReplyName } from './real-replies.js';
+export type { StreamControl, StreamScript, StreamSendLog } from './streaming.js';
 export type { AnthropicScenario, AzureScenario, LlamaCppScenario, OllamaScenario, OpenAiScenario };
 
 export interface ScenarioByKind {
@@ -32,12 +34,16 @@ export interface EmulatorOptions<S> extends OpenAiOptions, LlamaCppOptions {
   scenario?: S;
   /** The key the client must send; absent: the client must send no key. */
   apiKey?: string | null;
+  /** How a streamed answer is paced (see streaming.ts); default: the reply at once. */
+  stream?: StreamScript;
 }
 
 /** A harness (requests, violations the real provider would refuse, connection counts) playing one provider. */
 export interface Emulator<S> extends Harness {
   kind: EmulatorKind;
   setScenario(scenario: S): void;
+  /** The streaming script (settable) and the send times of every streamed answer. */
+  stream: StreamControl;
 }
 
 const DEFAULT_SCENARIO: { [K in EmulatorKind]: ScenarioByKind[K] } = {
@@ -48,6 +54,16 @@ const DEFAULT_SCENARIO: { [K in EmulatorKind]: ScenarioByKind[K] } = {
   anthropic: { name: 'success' },
   silent: { name: 'silent' },
   trickle: { name: 'trickle' },
+};
+
+const STREAM_FORMAT: { [K in EmulatorKind]: StreamFormat | null } = {
+  'llama.cpp': 'llama.cpp',
+  ollama: 'ollama',
+  azure: 'azure',
+  openai: 'chat',
+  anthropic: 'anthropic',
+  silent: null,
+  trickle: null,
 };
 
 export async function startEmulator<K extends EmulatorKind>(kind: K, options: EmulatorOptions<ScenarioByKind[K]> = {}): Promise<Emulator<ScenarioByKind[K]>> {
@@ -61,7 +77,10 @@ export async function startEmulator<K extends EmulatorKind>(kind: K, options: Em
     silent: () => silentHandler(),
     trickle: () => trickleHandler((state.scenario as ScenarioByKind['trickle']).intervalMs),
   };
-  const harness = await startHarness(handlers[kind](), kind === 'llama.cpp' ? { headers: { server: LLAMA_CPP_SERVER_HEADER } } : {});
+  const stream: StreamControl = { script: options.stream ?? {}, log: [], streamedCalls: 0 };
+  const format = STREAM_FORMAT[kind];
+  const handler = format ? streamable(format, handlers[kind](), stream) : handlers[kind]();
+  const harness = await startHarness(handler, kind === 'llama.cpp' ? { headers: { server: LLAMA_CPP_SERVER_HEADER } } : {});
   return {
     kind,
     url: harness.url,
@@ -73,6 +92,7 @@ export async function startEmulator<K extends EmulatorKind>(kind: K, options: Em
     setScenario(scenario) {
       state.scenario = scenario;
     },
+    stream,
     close: harness.close,
   };
 }
