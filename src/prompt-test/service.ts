@@ -31,7 +31,7 @@ import type {
 import { failureTexts, noteText, successText } from './messages.js';
 import { cleanText, clip, previewOf } from './preview.js';
 import { redactDeep, redactText, secretsOf } from './redact.js';
-import { speedOfAnswer, STREAM_REFUSED_NOTE, streamedChat, type StreamedChat } from './streamed.js';
+import { speedOfAnswer, streamedChat, type StreamedChat } from './streamed.js';
 
 export type { OutcomeErrorCode, ProviderTimings, ProviderType } from '../providers/types.js';
 
@@ -159,7 +159,6 @@ export class PromptTestService {
           const reply = await exchange(request, onData);
           return { reply, startedAt: attempts.at(-1)?.request === request ? (attempts.at(-1)?.call.startedAt ?? null) : null };
         });
-        if (streamed.result === null) plan.notes.push(STREAM_REFUSED_NOTE);
       }
       if (streamed?.result) {
         result = streamed.result;
