@@ -34,7 +34,7 @@ import { failureTexts, noteText, successText } from './messages.js';
 import { cleanText, clip, previewOf } from './preview.js';
 import { redactDeep, redactText, secretsOf } from './redact.js';
 import type { StreamTiming } from './speed.js';
-import { speedOfAnswer, STREAM_REFUSED_NOTE, streamedChat } from './streamed.js';
+import { speedOfAnswer, streamedChat } from './streamed.js';
 
 export type { OutcomeErrorCode, ProviderTimings, ProviderType } from '../providers/types.js';
 
@@ -165,7 +165,6 @@ export class PromptTestService {
         });
         if (streamed.result) return { result: streamed.result, refusal: streamed.refusal, timing: streamed.timing };
         streamRefused = true;
-        toSend.notes.push(STREAM_REFUSED_NOTE);
       }
       const reply = await exchange(toSend.request);
       if (reply.kind === 'failure') return { result: reply, refusal: null, timing: null };

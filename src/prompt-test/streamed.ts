@@ -14,14 +14,14 @@ export type StreamExchange = (
 ) => Promise<{ reply: ProviderReply | ProviderFailure; startedAt: number | null }>;
 
 export interface StreamedChat {
-  /** `null`: the server refused to stream; ask again in one piece. */
+  /** `null`: no stream to be had (the server refused one, and a note says so); ask in one piece. */
   result: ChatAnswer | ProviderFailure | null;
   timing: StreamTiming | null;
   /** The server's reply when it refused the request in one piece (not inside a stream): the adapter may fix and resend. */
   refusal: ProviderReply | null;
 }
 
-export const STREAM_REFUSED_NOTE: Note = { key: 'outcome.note.streamRefused' };
+const STREAM_REFUSED_NOTE: Note = { key: 'outcome.note.streamRefused' };
 const STREAMED_ERROR_NOTE: Note = { key: 'outcome.note.streamedError' };
 
 export async function streamedChat(providerType: ProviderType, adapter: ProviderAdapter, plan: ChatPlan, exchange: StreamExchange): Promise<StreamedChat> {
@@ -30,7 +30,10 @@ export async function streamedChat(providerType: ProviderType, adapter: Provider
   const pieces: TimedPiece[] = [];
   const { reply, startedAt } = await exchange(request, (chunk, atMs) => pieces.push({ chunk, atMs }));
   if (reply.kind === 'failure') return { result: reply, timing: null, refusal: null };
-  if (refusesStreaming(reply)) return { result: null, timing: null, refusal: null };
+  if (refusesStreaming(reply)) {
+    plan.notes.push(STREAM_REFUSED_NOTE);
+    return { result: null, timing: null, refusal: null };
+  }
   const read = readStream(providerType, adapter, plan, reply, pieces);
   if (read.streamedError) plan.notes.push(STREAMED_ERROR_NOTE);
   const refusal = read.result.kind === 'failure' && !read.streamedError ? reply : null;
