@@ -105,7 +105,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(profileRoutes({ profiles: deps.profiles, diagnostics: deps.diagnostics }));
   app.use(testingRoutes({ profiles: deps.profiles, promptTests: deps.promptTests, diagnostics: deps.diagnostics, testRateLimit: perTokenRateLimit(rateLimits.test) }));
   app.use(discoveryRoutes({ profiles: deps.profiles, discovery: deps.discovery, discoverRateLimit: perTokenRateLimit(rateLimits.discover) }));
-  app.use(serviceRoutes({ vault: deps.vault, diagnostics: deps.diagnostics, version: deps.version }));
+  app.use(serviceRoutes({ vault: deps.vault, diagnostics: deps.diagnostics, version: deps.version, keyStore: deps.safeStorage.kind }));
   app.use(() => {
     throw new RouteNotFoundError();
   });
