@@ -70,6 +70,11 @@ export function keyMatches(key: Buffer, keyCheck: KeyEnvelope | null): boolean {
   }
 }
 
+/** The vault's verifier for `key`. */
+export function keyCheckFor(key: Buffer): KeyEnvelope {
+  return unlockedKey(key).makeKeyCheck();
+}
+
 export function newVaultKey(): Buffer {
   return randomBytes(KEY_BYTES);
 }
