@@ -94,7 +94,14 @@ export function createApp(deps: AppDeps): express.Express {
     const state = await deps.safeStorage.check(health.status === 'ok' ? deps.vault.snapshot().keyCheck : null);
     lastSafeStorageStatus = state.status;
     const ctx = contextOf(res);
-    ctx.safeStorageStatus = state.status;
+    // A write checks afresh; its answer (the keyring just unlocked, say) is what the response reports.
+    let reported: 'available' | 'unavailable' | null = null;
+    Object.defineProperty(ctx, 'safeStorageStatus', {
+      get: () => reported ?? deps.safeStorage.lastStatus() ?? state.status,
+      set: (value: 'available' | 'unavailable') => (reported = value),
+      enumerable: true,
+      configurable: true,
+    });
     ctx.safeStorageReason = state.status === 'unavailable' ? state.reason : null;
     next();
   });

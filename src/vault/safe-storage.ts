@@ -120,8 +120,7 @@ export class SafeStorage {
     const last = this.last;
     if (last && last.keyCheck === keyCheck && this.now() - last.at < this.reuseForMs) return last.state;
     if (last && this.store.kind === 'keyring') {
-      this.refreshing ??= this.refresh(keyCheck).finally(() => (this.refreshing = null));
-      this.refreshing.catch(() => undefined);
+      this.refresh(keyCheck).catch(() => undefined);
       return last.keyCheck === keyCheck || last.state.status === 'unavailable' ? last.state : this.verifyInMemory(keyCheck);
     }
     return this.refresh(keyCheck);
@@ -134,6 +133,11 @@ export class SafeStorage {
     return this.loaded.unlocked;
   }
 
+  /** The most recent answer (a write's fresh check included), for the response being sent. */
+  lastStatus(): SafeStorageState['status'] | null {
+    return this.last?.state.status ?? null;
+  }
+
   close(): void {
     this.store.close();
   }
@@ -144,7 +148,19 @@ export class SafeStorage {
     return { status: 'unavailable', reason: 'key-mismatch' };
   }
 
-  private async refresh(keyCheck: KeyEnvelope | null): Promise<SafeStorageState> {
+  /**
+   * One store call at a time: a check that arrives while one is under way takes its answer (it
+   * started moments ago), so a write never queues behind a read's background probe.
+   */
+  private refresh(keyCheck: KeyEnvelope | null): Promise<SafeStorageState> {
+    const running = this.refreshing;
+    if (running) return running.then((state) => (state.status === 'available' ? this.verifyInMemory(keyCheck) : state));
+    const run = this.probe(keyCheck).finally(() => (this.refreshing = null));
+    this.refreshing = run;
+    return run;
+  }
+
+  private async probe(keyCheck: KeyEnvelope | null): Promise<SafeStorageState> {
     const read = await this.store.read();
     let state: SafeStorageState;
     if (!read.ok) {

@@ -192,23 +192,29 @@ test('bus frozen (SIGSTOP): writes answer 423 keyring-timeout at the time limit,
     secrets.freezeBus();
     try {
       for (let i = 0; i < 2; i += 1) {
-        const { value: res, ms } = await timed(() => server.http.patch(`/api/llm/profiles/${id}`).set(server.auth).send({ changes: { modelId: `frozen-${i}` } }));
+        let writeSettled = false;
+        const write = timed(() => server.http.patch(`/api/llm/profiles/${id}`).set(server.auth).send({ changes: { modelId: `frozen-${i}` } })).finally(() => (writeSettled = true));
+        // While that write's keyring call hangs, reads answer: they never wait on the keyring.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const list = await server.http.get('/api/llm/profiles').set(server.auth);
+        expect(list.status).toBe(200);
+        expect(writeSettled).toBe(false);
+        const { value: res, ms } = await write;
         expect(res.status).toBe(423);
         expect(res.body).toMatchObject({ reason: 'keyring-timeout', safeStorageStatus: 'unavailable' });
         // Not before the deadline, and bounded by it (3x the limit).
         expect(ms).toBeGreaterThanOrEqual(LIMIT_MS * 0.95);
         expect(ms).toBeLessThan(3 * LIMIT_MS);
-        const { value: list, ms: listMs } = await timed(() => server.http.get('/api/llm/profiles').set(server.auth));
-        expect(list.status).toBe(200);
-        expect(list.body.safeStorageStatus).toBe('unavailable');
-        // Reads never wait on the keyring.
-        expect(listMs).toBeLessThan(LIMIT_MS);
+        const after = await server.http.get(`/api/llm/profiles/${id}`).set(server.auth);
+        expect(after.status).toBe(200);
+        expect(after.body.safeStorageStatus).toBe('unavailable');
       }
     } finally {
       secrets.thawBus();
     }
     const resumed = await server.http.patch(`/api/llm/profiles/${id}`).set(server.auth).send({ changes: { modelId: 'thawed' } });
     expect(resumed.status).toBe(200);
+    expect(resumed.body.safeStorageStatus).toBe('available');
     await testPromptSucceeds(server, id);
   } finally {
     secrets.thawBus();
