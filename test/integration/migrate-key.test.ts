@@ -129,3 +129,39 @@ test('migrate-key refuses to move a key that is already where it was asked to go
     await rm(dataDir, { recursive: true, force: true });
   }
 });
+
+/** Starts the built service with `args` and the given environment; returns what it printed once it listens. */
+async function startupBanner(args: string[], env: Record<string, string>): Promise<string> {
+  const child = spawn(process.execPath, [mainJs, '--port', '0', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start-up banner within 60 s:\n${out}`)), 60_000);
+    const poll = setInterval(() => {
+      if (!out.includes('Stop with Ctrl-C')) return;
+      clearInterval(poll);
+      clearTimeout(timer);
+      resolve();
+    }, 20);
+  });
+  child.kill('SIGTERM');
+  await exited;
+  return out;
+}
+
+test('no D-Bus at all: the printed start-up says the file was picked under auto, and why writes are refused when the keyring is insisted on', async () => {
+  const dataDir = await makeTempDir();
+  const noBus = { PATH: secrets.env.PATH!, HOME: dataDir, XDG_RUNTIME_DIR: dataDir };
+  try {
+    const auto = await startupBanner(['--data-dir', path.join(dataDir, 'auto')], noBus);
+    expect(auto).toMatch(/vault key: +\S+vault\.key/);
+    expect(auto).toContain('No keyring answered (keyring-absent), so the vault key is kept in');
+    const insisted = await startupBanner(['--data-dir', path.join(dataDir, 'keyring'), '--key-store', 'keyring'], noBus);
+    expect(insisted).toMatch(/vault key: +OS keyring/);
+    expect(insisted).toContain('--key-store keyring, but the keyring did not answer (keyring-absent): changes are refused until it does');
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
