@@ -4,8 +4,9 @@
  * No answer carries the key's location or a platform message: only a short reason word.
  */
 import type { components } from '../../generated/llm-profiles.js';
+import type { KeyStoreKind } from './state.js';
 
-export type KeyStoreKind = components['schemas']['KeyStore'];
+export type { KeyStoreKind } from './state.js';
 export type SafeStorageReason = NonNullable<components['schemas']['HealthResponse']['safeStorageReason']>;
 
 export const KEY_BYTES = 32;

@@ -8,11 +8,15 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { jest } from '@jest/globals';
 import { localLlama } from '../support/builders.js';
 import { startEmulator } from '../support/emulators/providers/index.js';
 import { startSecretService, type SecretService } from '../support/keyring/secret-service.js';
 import { makeTempDir, startTestServer, type TestServer } from '../support/server.js';
 import { KeyringClient, KEYRING_SERVICE } from '../../src/vault/keyring-client.js';
+
+// Each test starts services and a keyring helper; on a loaded 2-core machine that takes a while.
+jest.setTimeout(120_000);
 
 /** The time limit every keyring call gets in these tests. */
 const LIMIT_MS = 1000;

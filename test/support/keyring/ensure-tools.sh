@@ -4,7 +4,7 @@
 # on a fresh Debian machine running as root (CI) the missing packages are installed with apt.
 set -eu
 missing=""
-command -v dbus-daemon >/dev/null 2>&1 || missing="$missing dbus-daemon"
+command -v dbus-daemon >/dev/null 2>&1 || missing="$missing dbus"
 command -v gnome-keyring-daemon >/dev/null 2>&1 || missing="$missing gnome-keyring"
 command -v gdbus >/dev/null 2>&1 || missing="$missing libglib2.0-bin"
 [ -z "$missing" ] && exit 0
@@ -13,7 +13,7 @@ if [ "$(id -u)" = "0" ] && [ -f /etc/debian_version ] && command -v apt-get >/de
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   # shellcheck disable=SC2086
-  apt-get install -y -qq --no-install-recommends dbus-daemon dbus-bin gnome-keyring libglib2.0-bin >/dev/null
+  apt-get install -y -qq --no-install-recommends $missing >/dev/null
   exit 0
 fi
-echo "The keyring tests need:$missing (Debian/Ubuntu: sudo apt-get install dbus gnome-keyring libglib2.0-bin); those tests will fail until they are installed." >&2
+echo "The keyring tests need these packages:$missing (Debian/Ubuntu: sudo apt-get install$missing); those tests fail until they are installed." >&2
