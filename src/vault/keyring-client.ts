@@ -36,8 +36,8 @@ export const DEFAULT_KEYRING_TIMEOUT_MS = 1000;
 type Op = 'get' | 'set' | 'delete';
 type Answer = { id: number; ok: true; value: number[] | boolean | null } | { id: number; ok: false; message: string };
 
-// Runs in the child: one JSON request per line in, one answer per line out. A fresh Entry per
-// call, so no connection outlives the call that opened it.
+// Runs in the child: one JSON request per line in, one answer per line out. A fresh Entry for
+// every call, so each one looks the credential up anew.
 const CHILD_SOURCE = `
 const { Entry } = require(process.argv[1]);
 const [service, account] = [process.argv[2], process.argv[3]];
@@ -54,13 +54,23 @@ require('node:readline').createInterface({ input: process.stdin }).on('line', (l
   }
   process.stdout.write(JSON.stringify(answer) + '\\n');
 });
+process.stdout.write('{"ready":true}\\n');
 `;
+
+// Starting node is not the keyring's time: the call's limit starts once the helper is up.
+const STARTUP_LIMIT_MS = 10_000;
 
 /** Platform wording → reason. A locked collection answers "unlock prompt was dismissed" (no one can be prompted). */
 export function reasonOf(message: string): KeyringReason {
   if (/platform failure/i.test(message)) return 'keyring-absent';
   if (/lock|prompt|access platform storage/i.test(message)) return 'keyring-locked';
   return 'keyring-absent';
+}
+
+interface Helper {
+  process: ChildProcess;
+  /** True once it can take calls; false if it exited first. */
+  ready: Promise<boolean>;
 }
 
 interface Pending {
@@ -70,7 +80,8 @@ interface Pending {
 }
 
 export class KeyringClient {
-  private child: ChildProcess | null = null;
+  private helper: Helper | null = null;
+  private closed = false;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private queue: Promise<unknown> = Promise.resolve();
@@ -96,7 +107,8 @@ export class KeyringClient {
   }
 
   close(): void {
-    this.restart();
+    this.closed = true;
+    this.stop();
   }
 
   // One call at a time: the child answers in order, and a timeout must blame the call that hung.
@@ -107,7 +119,15 @@ export class KeyringClient {
   }
 
   private async send(op: Op, secret?: number[]): Promise<number[] | boolean | null> {
-    const child = this.ensureChild();
+    const helper = this.ensureHelper();
+    let startup: NodeJS.Timeout | undefined;
+    const ready = await Promise.race([helper.ready, new Promise<'timeout'>((resolve) => (startup = setTimeout(() => resolve('timeout'), STARTUP_LIMIT_MS)))]);
+    clearTimeout(startup);
+    if (ready !== true) {
+      this.restart();
+      throw new KeyringError(ready === 'timeout' ? 'keyring-timeout' : 'keyring-absent');
+    }
+    const child = helper.process;
     const id = this.nextId++;
     const answer = await new Promise<Answer>((resolve) => {
       const timer = setTimeout(() => resolve({ id, ok: false, message: 'timeout' }), this.options.timeoutMs);
@@ -128,8 +148,8 @@ export class KeyringClient {
     throw new KeyringError(reason);
   }
 
-  private ensureChild(): ChildProcess {
-    if (this.child) return this.child;
+  private ensureHelper(): Helper {
+    if (this.helper) return this.helper;
     const child = spawn(process.execPath, ['-e', CHILD_SOURCE, this.modulePath, this.options.service, this.options.account], {
       env: this.options.env,
       stdio: ['pipe', 'pipe', 'ignore'],
@@ -139,28 +159,38 @@ export class KeyringClient {
     (child.stdout as unknown as { unref?: () => void } | null)?.unref?.();
     child.stdin?.on('error', () => undefined);
     child.on('error', () => undefined);
+    let markReady: (ready: boolean) => void = () => undefined;
+    const ready = new Promise<boolean>((resolve) => (markReady = resolve));
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      let answer: Answer;
+      let answer: Answer | { ready: true };
       try {
-        answer = JSON.parse(line) as Answer;
+        answer = JSON.parse(line) as Answer | { ready: true };
       } catch {
         return;
       }
-      this.pending.get(answer.id)?.resolve(answer);
+      if ('ready' in answer) markReady(true);
+      else this.pending.get(answer.id)?.resolve(answer);
     });
     child.once('exit', () => {
-      if (this.child === child) this.child = null;
+      markReady(false);
+      if (this.helper?.process === child) this.helper = null;
       for (const [id, pending] of this.pending) {
         if (pending.child === child) pending.resolve({ id, ok: false, message: 'Platform failure: the keyring helper exited' });
       }
     });
-    this.child = child;
-    return child;
+    this.helper = { process: child, ready };
+    return this.helper;
   }
 
+  /** A fresh helper, started now so the next call does not wait for node to start. */
   private restart(): void {
-    const child = this.child;
-    this.child = null;
-    child?.kill('SIGKILL');
+    this.stop();
+    if (!this.closed) this.ensureHelper();
+  }
+
+  private stop(): void {
+    const helper = this.helper;
+    this.helper = null;
+    helper?.process.kill('SIGKILL');
   }
 }
