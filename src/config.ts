@@ -110,6 +110,7 @@ export function helpText(defaults = { dataDir: defaultDataDir() }): string {
     '',
     'The token is never taken from the command line, where other users of this computer could read it.',
     'A vault keeps the key store it started with; move its key with: llm-profiles-api migrate-key --to keyring|file [--data-dir <dir>]',
+    '(For its crash tests only, LLM_PROFILES_TEST_PAUSE_AFTER_STEP=<step> makes migrate-key stop after that step until it is killed.)',
     'At start the service prints its address and where the data, vault key, token and diagnostics live.',
     'Ctrl-C or SIGTERM finishes the requests in flight, then releases the data folder for the next start.',
   ].join('\n');
