@@ -16,7 +16,7 @@ import { makeTempDir, startTestServer, type TestServer } from '../support/server
 import { KeyringClient, KEYRING_SERVICE } from '../../src/vault/keyring-client.js';
 
 // Each test starts services and a keyring helper; on a loaded 2-core machine that takes a while.
-jest.setTimeout(120_000);
+jest.setTimeout(240_000);
 
 /**
  * The time limit every keyring call gets in these tests: above the service's default (1 s) so a
