@@ -758,6 +758,16 @@ export interface components {
             durationMs: components["schemas"]["DurationMs"];
             safeStorageStatus: components["schemas"]["SafeStorageStatus"];
         };
+        /**
+         * @description Why the vault key cannot be used. `key-*` reasons are about the key file; `keyring-locked` (the keyring is locked), `keyring-absent` (no keyring answers in this session), `keyring-timeout` (the keyring did not answer within its time limit) and `keyring-key-missing` (the keyring answers but holds no key for this data folder) are about the operating system's keyring.
+         * @enum {string}
+         */
+        SafeStorageReason: "key-missing" | "key-unreadable" | "key-permissions" | "key-owner" | "key-malformed" | "key-mismatch" | "keyring-locked" | "keyring-absent" | "keyring-timeout" | "keyring-key-missing";
+        /**
+         * @description Where the vault key lives: `keyring` is the operating system's credential store (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows); `file` is `vault.key`, a 0600 file in the data folder. Chosen on the first start (`--key-store`, default `auto`: the keyring when one answers) and kept until `llm-profiles-api migrate-key --to keyring|file` moves it.
+         * @enum {string}
+         */
+        KeyStore: "keyring" | "file";
         HealthResponse: {
             /**
              * @description `ok` when everything works; `degraded` when profiles cannot be read or written.
@@ -771,8 +781,9 @@ export interface components {
              */
             vault: "ok" | "unreadable";
             vaultReason: ("parse" | "invariant" | "io") | null;
+            keyStore: components["schemas"]["KeyStore"];
             /** @description Why safe storage is unavailable, when it is. */
-            safeStorageReason: ("key-missing" | "key-unreadable" | "key-permissions" | "key-owner" | "key-malformed" | "key-mismatch") | null;
+            safeStorageReason: components["schemas"]["SafeStorageReason"] | null;
             /** @description A sentence about what is wrong; null when all is well. */
             userMessage: string | null;
             remediation: string | null;
@@ -808,6 +819,8 @@ export interface components {
             /** @description What to do about it, in the learner's language. */
             remediation: string;
             errors?: components["schemas"]["FieldError"][];
+            /** @description With `SAFE_STORAGE_UNAVAILABLE` only: why the vault key cannot be used, or `secret-unreadable` when one saved API key cannot be decrypted. */
+            reason?: components["schemas"]["SafeStorageReason"] | "secret-unreadable";
             correlationId: components["schemas"]["CorrelationId"];
             requestId: components["schemas"]["RequestId"];
             durationMs: components["schemas"]["DurationMs"];

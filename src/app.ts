@@ -97,7 +97,14 @@ export function createApp(deps: AppDeps): express.Express {
     const state = await deps.safeStorage.check(health.status === 'ok' ? deps.vault.snapshot().keyCheck : null);
     lastSafeStorageStatus = state.status;
     const ctx = contextOf(res);
-    ctx.safeStorageStatus = state.status;
+    // A write checks afresh; its answer (the keyring just unlocked, say) is what the response reports.
+    let reported: 'available' | 'unavailable' | null = null;
+    Object.defineProperty(ctx, 'safeStorageStatus', {
+      get: () => reported ?? deps.safeStorage.lastStatus() ?? state.status,
+      set: (value: 'available' | 'unavailable') => (reported = value),
+      enumerable: true,
+      configurable: true,
+    });
     ctx.safeStorageReason = state.status === 'unavailable' ? state.reason : null;
     next();
   });
@@ -110,7 +117,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Model lists are limited like tests, in a bucket of their own so loading a list does not use up tests.
   app.use(modelRoutes({ profiles: deps.profiles, catalogue: deps.catalogue, diagnostics: deps.diagnostics, modelsRateLimit: perTokenRateLimit(rateLimits.test) }));
   app.use(discoveryRoutes({ profiles: deps.profiles, discovery: deps.discovery, discoverRateLimit: perTokenRateLimit(rateLimits.discover) }));
-  app.use(serviceRoutes({ vault: deps.vault, diagnostics: deps.diagnostics, version: deps.version }));
+  app.use(serviceRoutes({ vault: deps.vault, diagnostics: deps.diagnostics, version: deps.version, keyStore: deps.safeStorage.kind }));
   app.use(() => {
     throw new RouteNotFoundError();
   });

@@ -21,7 +21,9 @@ import { ProfileService } from './profiles/service.js';
 import { PromptTestService, type PromptTestDeps } from './prompt-test/service.js';
 import { readOrCreateToken } from './token-file.js';
 import { acquireDataDirLock } from './vault/data-dir-lock.js';
-import { SafeStorage } from './vault/safe-storage.js';
+import { setUpKeyStore, type KeyStoreChoice } from './vault/key-setup.js';
+import { DEFAULT_KEYRING_TIMEOUT_MS } from './vault/keyring-client.js';
+import type { KeyStoreKind } from './vault/safe-storage.js';
 import { ProfileVault } from './vault/store.js';
 import type { FsLayer } from './vault/fs-layer.js';
 
@@ -39,6 +41,11 @@ export interface ComposeOptions {
   /** Model lists; the lookup defaults to the test prompts' one. */
   catalogue?: Partial<Omit<CatalogueDeps, 'maxModels'>>;
   rateLimits?: { test: RateLimitRule; discover: RateLimitRule };
+  /** Where the vault key lives on a first start (default `file`; `npm start` defaults to `auto`). */
+  keyStore?: KeyStoreChoice;
+  /** The environment the keyring helper process gets (the session bus address lives there). */
+  keyringEnv?: Record<string, string>;
+  keyringTimeoutMs?: number;
   /** Test seam for fault injection in the durable write path. */
   fs?: FsLayer;
 }
@@ -48,6 +55,8 @@ export interface RunningService {
   port: number;
   token: string;
   paths: { dataDir: string; vaultFile: string; keyFile: string; tokenFile: string | null; diagnosticsDir: string };
+  /** Which store holds the vault key, and what the start-up should tell the learner about it. */
+  keyStore: { kind: KeyStoreKind; notes: string[] };
   server: Server;
   deps: AppDeps;
   close(): Promise<void>;
@@ -69,12 +78,15 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
     const diagnosticsDir = path.join(options.dataDir, 'diagnostics');
 
     const vault = await ProfileVault.open({ dataDir: options.dataDir, ...(options.fs ? { fs: options.fs } : {}) });
-    const safeStorage = new SafeStorage({ keyFile });
-    const health = vault.health();
-    // An unreadable vault may hold ciphertext: never create a key over it.
-    const stored = health.status === 'ok' ? vault.snapshot() : null;
-    const hasCiphertext = stored === null || stored.keyCheck !== null || stored.profiles.some((p) => p.apiKey !== null);
-    await safeStorage.initialize(hasCiphertext);
+    const keySetup = await setUpKeyStore(vault, options.keyStore ?? 'file', {
+      dataDir: options.dataDir,
+      keyFile,
+      keyringEnv: options.keyringEnv ?? {},
+      keyringTimeoutMs: options.keyringTimeoutMs ?? DEFAULT_KEYRING_TIMEOUT_MS,
+    });
+    const { safeStorage } = keySetup;
+    // The key is read once here; reads then use it from memory.
+    await safeStorage.check(vault.health().status === 'ok' ? vault.snapshot().keyCheck : null);
 
     const tokenFile = options.apiToken ? null : path.join(options.dataDir, 'api-token');
     const token = options.apiToken ?? (await readOrCreateToken(tokenFile as string));
@@ -137,6 +149,7 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
         // Writes already acknowledged are on disk (each commit fsyncs before answering); wait for any in flight.
         await vault.settled();
         await diagnostics.close();
+        safeStorage.close();
         await lock.release();
       })();
       return closing;
@@ -147,6 +160,7 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
       port: boundPort,
       token,
       paths: { dataDir: options.dataDir, vaultFile, keyFile, tokenFile, diagnosticsDir },
+      keyStore: { kind: safeStorage.kind, notes: keySetup.notes },
       server,
       deps,
       close,

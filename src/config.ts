@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import envPaths from 'env-paths';
 import { DEFAULT_DISCOVERY_PORTS } from './discovery/service.js';
+import { MOVE_STEPS, type MoveStep } from './vault/key-move.js';
+import { KEY_STORE_CHOICES, type KeyStoreChoice } from './vault/key-setup.js';
 
 /** Everything the service can be told; read once, in main.ts, from argv and the environment. */
 export interface Config {
@@ -14,6 +16,19 @@ export interface Config {
   extraAllowedHosts: string[];
   logLevel: string;
   discovery: { localHosts: string[]; ports: number[] };
+  keyStore: KeyStoreChoice;
+  /** What the keyring helper process sees: this environment without the API token. */
+  keyringEnv: Record<string, string>;
+  help: boolean;
+}
+
+/** `llm-profiles-api migrate-key --to keyring|file [--data-dir <dir>]`. */
+export interface MigrateConfig {
+  dataDir: string;
+  to: 'keyring' | 'file';
+  keyringEnv: Record<string, string>;
+  /** Test-only (LLM_PROFILES_TEST_PAUSE_AFTER_STEP): stop after this step until killed, to prove each step is crash-safe. */
+  pauseAfter: MoveStep | null;
   help: boolean;
 }
 
@@ -62,6 +77,12 @@ export const OPTIONS: readonly OptionSpec[] = [
     arg: '<list>',
     help: () => `Comma-separated ports local discovery probes (default ${DEFAULT_DISCOVERY_PORTS.join(',')})`,
   },
+  {
+    flag: 'key-store',
+    env: 'LLM_PROFILES_KEY_STORE',
+    arg: '<where>',
+    help: () => "Where a first start keeps the vault key: auto (default: the OS keyring when one answers, else the file), keyring or file",
+  },
   { flag: 'help', short: 'h', help: () => 'Show this help and exit' },
 ];
 
@@ -88,6 +109,8 @@ export function helpText(defaults = { dataDir: defaultDataDir() }): string {
     ...lines,
     '',
     'The token is never taken from the command line, where other users of this computer could read it.',
+    'A vault keeps the key store it started with; move its key with: llm-profiles-api migrate-key --to keyring|file [--data-dir <dir>]',
+    '(For its crash tests only, LLM_PROFILES_TEST_PAUSE_AFTER_STEP=<step> makes migrate-key stop after that step until it is killed.)',
     'At start the service prints its address and where the data, vault key, token and diagnostics live.',
     'Ctrl-C or SIGTERM finishes the requests in flight, then releases the data folder for the next start.',
   ].join('\n');
@@ -124,6 +147,44 @@ function parse(argv: string[]): ParsedValues {
   }
 }
 
+function keyStoreChoice(value: string): KeyStoreChoice {
+  if (!KEY_STORE_CHOICES.includes(value as KeyStoreChoice)) throw new ConfigError(`The key store must be one of ${KEY_STORE_CHOICES.join(', ')}.`);
+  return value as KeyStoreChoice;
+}
+
+function keyringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[0] !== TOKEN_ENV && typeof entry[1] === 'string'));
+}
+
+export const MIGRATE_HELP = [
+  'Usage: llm-profiles-api migrate-key --to keyring|file [--data-dir <dir>]',
+  '',
+  'Moves the vault key between the OS keyring and the vault.key file in the data folder. Stop the',
+  'service first. The new copy is written and read back before the vault records the switch, and',
+  'the old copy is removed last, so an interruption never leaves the vault without its key.',
+].join('\n');
+
+export function readMigrateConfig(argv: string[], env: NodeJS.ProcessEnv): MigrateConfig {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({ args: argv, strict: true, options: { to: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } } }).values;
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n${MIGRATE_HELP}`);
+  }
+  const help = values.help === true;
+  const to = values.to as string | undefined;
+  if (!help && to !== 'keyring' && to !== 'file') throw new ConfigError(`migrate-key needs --to keyring or --to file.\n${MIGRATE_HELP}`);
+  const pause = env.LLM_PROFILES_TEST_PAUSE_AFTER_STEP;
+  if (pause !== undefined && !MOVE_STEPS.includes(pause as MoveStep)) throw new ConfigError(`LLM_PROFILES_TEST_PAUSE_AFTER_STEP must be one of ${MOVE_STEPS.join(', ')}.`);
+  return {
+    dataDir: path.resolve((values['data-dir'] as string | undefined) ?? env.LLM_PROFILES_DATA_DIR ?? defaultDataDir()),
+    to: (to ?? 'keyring') as 'keyring' | 'file',
+    keyringEnv: keyringEnv(env),
+    pauseAfter: (pause as MoveStep | undefined) ?? null,
+    help,
+  };
+}
+
 export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   const parsed = parse(argv);
   const text = (flag: string): string | undefined => parsed[flag] as string | undefined;
@@ -142,6 +203,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
       localHosts: ['127.0.0.1', 'localhost'],
       ports: discoveryPorts.length > 0 ? discoveryPorts.map((p) => port(p, 'A discovery port')) : [...DEFAULT_DISCOVERY_PORTS],
     },
+    keyStore: keyStoreChoice(text('key-store') ?? env.LLM_PROFILES_KEY_STORE ?? 'auto'),
+    keyringEnv: keyringEnv(env),
     help: parsed.help === true,
   };
 }

@@ -2,10 +2,15 @@
  * The composition root: reads argv and the environment once, starts the service, prints where
  * things live, and shuts down cleanly on SIGINT/SIGTERM (server closed, writes drained, lock released).
  */
-import { ConfigError, helpText, readConfig } from './config.js';
+import path from 'node:path';
+import { ConfigError, helpText, MIGRATE_HELP, readConfig, readMigrateConfig } from './config.js';
 import { startService, type RunningService } from './compose.js';
 import { classifyHostname } from './net/address.js';
-import { DataDirLockedError } from './vault/data-dir-lock.js';
+import { acquireDataDirLock, DataDirLockedError } from './vault/data-dir-lock.js';
+import { KeyMoveError, moveKey } from './vault/key-move.js';
+import { keyStores } from './vault/key-setup.js';
+import { DEFAULT_KEYRING_TIMEOUT_MS, KEYRING_SERVICE } from './vault/keyring-client.js';
+import { ProfileVault } from './vault/store.js';
 
 function printStarted(service: RunningService): void {
   const { paths } = service;
@@ -14,7 +19,8 @@ function printStarted(service: RunningService): void {
       `LLM Profiles API listening on ${service.url}`,
       `  data:        ${paths.dataDir}`,
       `  profiles:    ${paths.vaultFile}`,
-      `  vault key:   ${paths.keyFile}`,
+      `  vault key:   ${service.keyStore.kind === 'keyring' ? `OS keyring (service "${KEYRING_SERVICE}", account "${paths.dataDir}")` : paths.keyFile}`,
+      ...service.keyStore.notes.map((note) => `               ${note}`),
       `  api token:   ${paths.tokenFile ?? 'from LLM_PROFILES_API_TOKEN'}`,
       `  diagnostics: ${paths.diagnosticsDir}`,
       `  docs:        ${service.url}/docs`,
@@ -24,7 +30,51 @@ function printStarted(service: RunningService): void {
   );
 }
 
+/** `migrate-key`: moves the vault key between the keyring and the key file, with the data folder locked. */
+async function migrateKey(argv: string[]): Promise<number> {
+  const config = readMigrateConfig(argv, process.env);
+  if (config.help) {
+    process.stdout.write(`${MIGRATE_HELP}\n`);
+    return 0;
+  }
+  const lock = await acquireDataDirLock(config.dataDir);
+  const stores = keyStores({ dataDir: config.dataDir, keyFile: path.join(config.dataDir, 'vault.key'), keyringEnv: config.keyringEnv, keyringTimeoutMs: DEFAULT_KEYRING_TIMEOUT_MS * 5 });
+  try {
+    const vault = await ProfileVault.open({ dataDir: config.dataDir });
+    if (vault.health().status !== 'ok') throw new KeyMoveError('profiles.json cannot be read, so its key is not moved');
+    await moveKey(vault, stores, config.to, async (step) => {
+      process.stdout.write(`step ${step}: done\n`);
+      if (config.pauseAfter === step) {
+        process.stdout.write(`paused after ${step}\n`);
+        await new Promise(() => setInterval(() => undefined, 60_000));
+      }
+    });
+    process.stdout.write(`The vault key is now in the ${config.to === 'keyring' ? 'OS keyring' : 'key file'}.\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof KeyMoveError) {
+      process.stderr.write(`The vault key was not moved: ${error.message}.\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    stores.keyring.close();
+    await lock.release();
+  }
+}
+
 async function main(): Promise<number> {
+  if (process.argv[2] === 'migrate-key') {
+    try {
+      return await migrateKey(process.argv.slice(3));
+    } catch (error) {
+      if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+        process.stderr.write(`${error.message}\n`);
+        return error instanceof ConfigError ? 2 : 1;
+      }
+      throw error;
+    }
+  }
   let config;
   try {
     config = readConfig(process.argv.slice(2), process.env);
@@ -67,6 +117,8 @@ async function main(): Promise<number> {
       extraAllowedHosts: config.extraAllowedHosts,
       logLevel: config.logLevel,
       discovery: config.discovery,
+      keyStore: config.keyStore,
+      keyringEnv: config.keyringEnv,
     });
   } catch (error) {
     if (error instanceof DataDirLockedError) {

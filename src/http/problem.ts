@@ -66,6 +66,7 @@ export interface ProblemBody {
   userMessage: string;
   remediation: string;
   errors?: { pointer: string; message: string }[];
+  reason?: string;
 }
 
 export function problemOf(error: DomainError, locale: Locale, instance: string): ProblemBody {
@@ -84,14 +85,15 @@ export function problemOf(error: DomainError, locale: Locale, instance: string):
     userMessage: translate(locale, `problem.${code}.userMessage`, params),
     remediation,
   };
+  if (error instanceof VaultLockedError) body.reason = error.reason;
   if (fieldErrors.length > 0) body.errors = fieldErrors.slice(0, 100).map((fe) => ({ pointer: fe.pointer, message: fieldErrorMessage(locale, fe) }));
   return body;
 }
 
 export function sendProblem(res: Response, error: DomainError, instance: string): void {
   const ctx = contextOf(res);
-  // A damaged single secret is not a safe-storage outage; a key-file problem is.
-  if (error instanceof VaultLockedError && error.reason.startsWith('key-')) ctx.safeStorageStatus = 'unavailable';
+  // A damaged single secret is not a safe-storage outage; a key-file or keyring problem is.
+  if (error instanceof VaultLockedError && error.reason.startsWith('key')) ctx.safeStorageStatus = 'unavailable';
   ctx.resultCode = error.code;
   const body = problemOf(error, ctx.locale, instance);
   if (error instanceof MethodNotAllowedError) res.setHeader('Allow', error.allow.join(', '));

@@ -1,17 +1,21 @@
 /**
- * The vault key: 32 random bytes in a 0600 file owned by this user. Availability is decided
- * afresh on every call from a stat (cheap), and the file is re-read only when its stat
- * signature changes, so an outage mid-run is noticed and so is its end. The key bytes stay
- * in this object's memory; no error or state carries them or the file's path.
+ * Safe storage: the vault key from its store (the OS keyring or a 0600 file), checked against the
+ * vault's verifier before use. Every write asks the store afresh; a read reuses the last answer
+ * while the vault's verifier is the same object and that answer is under `reuseForMs` old — so an
+ * outage mid-run, and its end, are noticed within a second without a store call per request.
+ * The keyring is never waited on by a read: reads answer from the last probe and refresh it in
+ * the background. The key bytes stay in this object's memory; no error or state carries them,
+ * the key file's path or the platform's own words.
  */
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { VaultLockedError } from '../errors.js';
 import { decryptSecret, encryptSecret, keyIdOf } from './cipher.js';
-import { nodeFs, type FileStat, type FsLayer } from './fs-layer.js';
+import { FileKeyStore } from './file-key-store.js';
+import type { FsLayer } from './fs-layer.js';
+import { KEY_BYTES, type KeyStore, type KeyStoreKind, type SafeStorageReason } from './key-store.js';
 import type { KeyEnvelope } from './state.js';
 
-export type SafeStorageReason = 'key-missing' | 'key-unreadable' | 'key-permissions' | 'key-owner' | 'key-malformed' | 'key-mismatch';
+export type { KeyStoreKind, SafeStorageReason } from './key-store.js';
 
 export type SafeStorageState = { status: 'available'; kid: string } | { status: 'unavailable'; reason: SafeStorageReason };
 
@@ -23,26 +27,28 @@ export interface UnlockedKey {
   makeKeyCheck(): KeyEnvelope;
 }
 
-export interface SafeStorageOptions {
-  keyFile: string;
-  /** Owner the key file must have; defaults to process.getuid() (no owner check where there is none). */
-  uid?: number;
-  fs?: FsLayer;
-}
+export type SafeStorageOptions = ({ store: KeyStore } | { keyFile: string; uid?: number; fs?: FsLayer }) & {
+  /** How long a read may reuse the last check (default 1000 ms). Writes always check afresh. */
+  reuseForMs?: number;
+  now?: () => number;
+};
 
-const KEY_BYTES = 32;
-const KEY_MODE = 0o600;
-const KEY_CHECK_AAD = 'key-check';
+export const KEY_CHECK_AAD = 'key-check';
 const KEY_CHECK_PLAINTEXT = 'llm-profiles vault key check v1';
+const DEFAULT_REUSE_MS = 1000;
 
 interface LoadedKey {
-  signature: string;
+  bytes: Buffer;
   unlocked: UnlockedKey;
   /** The last keyCheck this key was verified against, as JSON, so a verified check is not redone. */
   verified: string | null;
 }
 
-type Outcome = { ok: true; key: LoadedKey } | { ok: false; reason: SafeStorageReason };
+interface LastCheck {
+  state: SafeStorageState;
+  keyCheck: KeyEnvelope | null;
+  at: number;
+}
 
 function unlockedKey(key: Buffer): UnlockedKey {
   const kid = keyIdOf(key);
@@ -54,132 +60,129 @@ function unlockedKey(key: Buffer): UnlockedKey {
   };
 }
 
-function signatureOf(stat: FileStat): string {
-  return [stat.dev, stat.ino, stat.size, stat.mtimeMs, stat.ctimeMs, stat.mode, stat.uid].join(':');
+/** True when `key` decrypts the vault's verifier (or there is none yet). */
+export function keyMatches(key: Buffer, keyCheck: KeyEnvelope | null): boolean {
+  if (keyCheck === null) return true;
+  try {
+    return decryptSecret(key, keyCheck, KEY_CHECK_AAD) === KEY_CHECK_PLAINTEXT;
+  } catch {
+    return false;
+  }
 }
 
-function isMissing(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException | null)?.code === 'ENOENT';
+/** The vault's verifier for `key`. */
+export function keyCheckFor(key: Buffer): KeyEnvelope {
+  return unlockedKey(key).makeKeyCheck();
+}
+
+export function newVaultKey(): Buffer {
+  return randomBytes(KEY_BYTES);
 }
 
 export class SafeStorage {
-  private readonly keyFile: string;
-  private readonly uid: number | undefined;
-  private readonly fs: FsLayer;
+  readonly store: KeyStore;
+  private readonly reuseForMs: number;
+  private readonly now: () => number;
   private loaded: LoadedKey | null = null;
+  private last: LastCheck | null = null;
+  private refreshing: Promise<SafeStorageState> | null = null;
 
   constructor(options: SafeStorageOptions) {
-    this.keyFile = options.keyFile;
-    this.uid = options.uid ?? process.getuid?.();
-    this.fs = options.fs ?? nodeFs;
+    this.store = 'store' in options ? options.store : new FileKeyStore(options);
+    this.reuseForMs = options.reuseForMs ?? DEFAULT_REUSE_MS;
+    this.now = options.now ?? Date.now;
   }
 
-  /** At start: if the key file is missing and `vaultHasCiphertext` is false, create 32 random bytes 0600. Never over existing ciphertext. */
+  get kind(): KeyStoreKind {
+    return this.store.kind;
+  }
+
+  /**
+   * At start, for the file store: sweeps what an interrupted key write left aside and, when the
+   * key file is missing and `vaultHasCiphertext` is false, creates 32 random bytes 0600. Never
+   * over existing ciphertext. The keyring's first key is made by the start-up (see key-setup.ts).
+   */
   async initialize(vaultHasCiphertext: boolean): Promise<void> {
-    await this.sweepScratch();
-    if (vaultHasCiphertext) return;
+    const store = this.store;
+    if (!(store instanceof FileKeyStore)) return;
+    await store.sweepScratch();
+    if (vaultHasCiphertext || (await store.exists())) return;
     try {
-      await this.fs.stat(this.keyFile);
-      return;
-    } catch (error) {
-      // Present but not stat-able: check() reports it; creating a key is only for a missing one.
-      if (!isMissing(error)) return;
-    }
-    // Written aside and hard-linked into place: a start cut short (kill -9, power loss) must never
-    // leave a short key file behind, which would lock safe storage until someone deletes it by hand.
-    const scratch = `${this.keyFile}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    const file = await this.fs.openExclusive(scratch, KEY_MODE);
-    try {
-      await file.write(randomBytes(KEY_BYTES));
-      await file.sync();
-      await file.close();
-    } catch (error) {
-      await file.close().catch(() => undefined);
-      await this.fs.unlink(scratch).catch(() => undefined);
-      throw error;
-    }
-    try {
-      await this.fs.link(scratch, this.keyFile);
+      await store.write(newVaultKey());
     } catch (error) {
       // Created meanwhile: keep whatever is there.
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
-      throw error;
-    } finally {
-      await this.fs.unlink(scratch).catch(() => undefined);
-    }
-    try {
-      await this.fs.syncDir(path.dirname(this.keyFile));
-    } catch (error) {
-      await this.fs.unlink(this.keyFile).catch(() => undefined);
-      throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
 
-  /** Removes key files an interrupted initialize() left aside. */
-  private async sweepScratch(): Promise<void> {
-    const dir = path.dirname(this.keyFile);
-    const base = path.basename(this.keyFile).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const scratch = new RegExp(`^${base}\\.\\d+\\.[0-9a-f]{12}\\.tmp$`);
-    let names: string[];
-    try {
-      names = await this.fs.readdir(dir);
-    } catch {
-      return;
-    }
-    await Promise.all(names.filter((name) => scratch.test(name)).map((name) => this.fs.unlink(path.join(dir, name)).catch(() => undefined)));
-  }
-
-  /** Cheap check for every request: stat the key file; re-read + re-verify only when its stat signature changed. */
+  /** For reads: the last answer while it is fresh and the verifier is unchanged, else a new one. */
   async check(keyCheck: KeyEnvelope | null): Promise<SafeStorageState> {
-    const outcome = await this.evaluate(keyCheck);
-    return outcome.ok ? { status: 'available', kid: outcome.key.unlocked.kid } : { status: 'unavailable', reason: outcome.reason };
+    const last = this.last;
+    if (last && last.keyCheck === keyCheck && this.now() - last.at < this.reuseForMs) return last.state;
+    if (last && this.store.kind === 'keyring') {
+      this.refresh(keyCheck).catch(() => undefined);
+      return last.keyCheck === keyCheck || last.state.status === 'unavailable' ? last.state : this.verifyInMemory(keyCheck);
+    }
+    return this.refresh(keyCheck);
   }
 
-  /** For writes/decrypts: like check but returns the key or throws VaultLockedError(reason). */
+  /** For writes and decrypts: asks the store afresh; returns the key or throws VaultLockedError(reason). */
   async unlock(keyCheck: KeyEnvelope | null): Promise<UnlockedKey> {
-    const outcome = await this.evaluate(keyCheck);
-    if (!outcome.ok) throw new VaultLockedError(outcome.reason);
-    return outcome.key.unlocked;
+    const state = await this.refresh(keyCheck);
+    if (state.status === 'unavailable' || !this.loaded) throw new VaultLockedError(state.status === 'unavailable' ? state.reason : 'key-missing');
+    return this.loaded.unlocked;
   }
 
-  private async evaluate(keyCheck: KeyEnvelope | null): Promise<Outcome> {
-    let stat: FileStat;
-    try {
-      stat = await this.fs.stat(this.keyFile);
-    } catch (error) {
-      return { ok: false, reason: isMissing(error) ? 'key-missing' : 'key-unreadable' };
-    }
-    if (!stat.isFile()) return { ok: false, reason: 'key-unreadable' };
-    if (this.uid !== undefined && stat.uid !== this.uid) return { ok: false, reason: 'key-owner' };
-    if ((stat.mode & 0o777) !== KEY_MODE) return { ok: false, reason: 'key-permissions' };
-    if (stat.size !== KEY_BYTES) return { ok: false, reason: 'key-malformed' };
+  /** The most recent answer (a write's fresh check included), for the response being sent. */
+  lastStatus(): SafeStorageState['status'] | null {
+    return this.last?.state.status ?? null;
+  }
 
-    const signature = signatureOf(stat);
-    let key = this.loaded;
-    if (key?.signature !== signature) {
-      this.loaded = null;
-      let bytes: Buffer;
-      try {
-        bytes = await this.fs.readFile(this.keyFile);
-      } catch (error) {
-        return { ok: false, reason: isMissing(error) ? 'key-missing' : 'key-unreadable' };
+  close(): void {
+    this.store.close();
+  }
+
+  private verifyInMemory(keyCheck: KeyEnvelope | null): SafeStorageState {
+    const key = this.loaded;
+    if (key && this.verify(key, keyCheck)) return { status: 'available', kid: key.unlocked.kid };
+    return { status: 'unavailable', reason: 'key-mismatch' };
+  }
+
+  /**
+   * One store call at a time: a check that arrives while one is under way takes its answer (it
+   * started moments ago), so a write never queues behind a read's background probe.
+   */
+  private refresh(keyCheck: KeyEnvelope | null): Promise<SafeStorageState> {
+    const running = this.refreshing;
+    if (running) return running.then((state) => (state.status === 'available' ? this.verifyInMemory(keyCheck) : state));
+    const run = this.probe(keyCheck).finally(() => (this.refreshing = null));
+    this.refreshing = run;
+    return run;
+  }
+
+  private async probe(keyCheck: KeyEnvelope | null): Promise<SafeStorageState> {
+    const read = await this.store.read();
+    let state: SafeStorageState;
+    if (!read.ok) {
+      state = { status: 'unavailable', reason: read.reason };
+    } else {
+      const key = this.loaded?.bytes.equals(read.key) ? this.loaded : { bytes: read.key, unlocked: unlockedKey(read.key), verified: null };
+      if (this.verify(key, keyCheck)) {
+        this.loaded = key;
+        state = { status: 'available', kid: key.unlocked.kid };
+      } else {
+        state = { status: 'unavailable', reason: 'key-mismatch' };
       }
-      if (bytes.length !== KEY_BYTES) return { ok: false, reason: 'key-malformed' };
-      key = { signature, unlocked: unlockedKey(bytes), verified: null };
-      this.loaded = key;
     }
-    return this.verify(key, keyCheck) ? { ok: true, key } : { ok: false, reason: 'key-mismatch' };
+    this.last = { state, keyCheck, at: this.now() };
+    return state;
   }
 
   private verify(key: LoadedKey, keyCheck: KeyEnvelope | null): boolean {
     if (keyCheck === null) return true;
     const fingerprint = JSON.stringify(keyCheck);
     if (key.verified === fingerprint) return true;
-    try {
-      if (key.unlocked.decrypt(keyCheck, KEY_CHECK_AAD) !== KEY_CHECK_PLAINTEXT) return false;
-    } catch {
-      return false;
-    }
+    if (!keyMatches(key.bytes, keyCheck)) return false;
     key.verified = fingerprint;
     return true;
   }

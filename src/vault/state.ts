@@ -6,6 +6,9 @@
 import type { components } from '../../generated/llm-profiles.js';
 
 export type ProviderType = components['schemas']['ProviderType'];
+export type KeyStoreKind = components['schemas']['KeyStore'];
+
+const KEY_STORES: readonly KeyStoreKind[] = ['keyring', 'file'];
 
 export const PROVIDER_TYPES: readonly ProviderType[] = ['llama.cpp', 'ollama', 'azure', 'custom', 'anthropic'];
 
@@ -37,6 +40,10 @@ export interface VaultData {
   profiles: StoredProfile[];
   /** Verifier: a fixed constant encrypted with the key (AAD "key-check"), so a wrong key is caught before use. */
   keyCheck: KeyEnvelope | null;
+  /** Where the key lives; absent means the key file (vaults from before the keyring). */
+  keyStore?: KeyStoreKind;
+  /** A `migrate-key` under way: set before the new copy is written, cleared once the old one is gone. */
+  keyMove?: { from: KeyStoreKind; to: KeyStoreKind };
 }
 
 export function emptyVaultData(): VaultData {
@@ -47,6 +54,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 const VAULT_KEYS = ['schemaVersion', 'activeProfileId', 'profiles', 'keyCheck'];
+const OPTIONAL_VAULT_KEYS = ['keyStore', 'keyMove'];
 const PROFILE_KEYS = ['id', 'name', 'providerType', 'endpointUrl', 'modelId', 'consentTimestamp', 'createdAt', 'modifiedAt', 'apiKey'];
 const ENVELOPE_KEYS = ['v', 'alg', 'kid', 'iv', 'tag', 'ct'];
 
@@ -57,13 +65,17 @@ function isRecord(value: unknown): value is Fields {
 }
 
 // Unknown fields are refused rather than dropped: rewriting the file would otherwise lose them.
-function checkKeys(value: Fields, allowed: readonly string[], where: string): void {
+function checkKeys(value: Fields, allowed: readonly string[], where: string, optional: readonly string[] = []): void {
   for (const key of allowed) {
     if (!(key in value)) throw new Error(`${where}.${key}: missing`);
   }
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) throw new Error(`${where}: unexpected field "${key.slice(0, 40)}"`);
+    if (!allowed.includes(key) && !optional.includes(key)) throw new Error(`${where}: unexpected field "${key.slice(0, 40)}"`);
   }
+}
+
+function checkKeyStore(value: unknown, where: string): void {
+  if (!KEY_STORES.includes(value as KeyStoreKind)) throw new Error(`${where}: must be one of ${KEY_STORES.join(', ')}`);
 }
 
 function checkString(value: unknown, where: string): asserts value is string {
@@ -107,8 +119,17 @@ function nameKey(name: string): string {
 export function checkInvariants(data: VaultData): void {
   const raw: unknown = data;
   if (!isRecord(raw)) throw new Error('vault: must be an object');
-  checkKeys(raw, VAULT_KEYS, 'vault');
+  checkKeys(raw, VAULT_KEYS, 'vault', OPTIONAL_VAULT_KEYS);
   if (raw.schemaVersion !== 1) throw new Error('vault.schemaVersion: unsupported version');
+  if ('keyStore' in raw) checkKeyStore(raw.keyStore, 'vault.keyStore');
+  if ('keyMove' in raw) {
+    const move = raw.keyMove;
+    if (!isRecord(move)) throw new Error('vault.keyMove: must be an object');
+    checkKeys(move, ['from', 'to'], 'vault.keyMove');
+    checkKeyStore(move.from, 'vault.keyMove.from');
+    checkKeyStore(move.to, 'vault.keyMove.to');
+    if (move.from === move.to) throw new Error('vault.keyMove: from and to must differ');
+  }
   if (!Array.isArray(raw.profiles)) throw new Error('vault.profiles: must be an array');
   if (raw.keyCheck !== null) checkEnvelope(raw.keyCheck, 'vault.keyCheck');
   if (raw.activeProfileId !== null && typeof raw.activeProfileId !== 'string') {

@@ -42,7 +42,8 @@ async function ensureBuilt(): Promise<void> {
 /** The child's environment: none of the developer's LLM_PROFILES_* settings leak in. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('LLM_PROFILES_')));
-  return { ...env, ...extra };
+  // The key file, always: a test must never reach the developer's own keyring.
+  return { ...env, LLM_PROFILES_KEY_STORE: 'file', ...extra };
 }
 
 interface Started {

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { DiagnosticsRecorder } from '../../diagnostics/recorder.js';
 import { translate } from '../../i18n/index.js';
+import type { KeyStoreKind } from '../../vault/safe-storage.js';
 import type { ProfileVault } from '../../vault/store.js';
 import { contextOf, sendJson } from '../context.js';
 import type { ContractDocument } from '../contract.js';
@@ -10,10 +11,11 @@ export interface ServiceRouteDeps {
   vault: ProfileVault;
   diagnostics: DiagnosticsRecorder;
   version: string;
+  keyStore: KeyStoreKind;
 }
 
 /** Health and the support export. */
-export function serviceRoutes({ vault, diagnostics, version }: ServiceRouteDeps): Router {
+export function serviceRoutes({ vault, diagnostics, version, keyStore }: ServiceRouteDeps): Router {
   const router = Router();
 
   router.get('/api/health', async (_req: Request, res: Response) => {
@@ -36,6 +38,7 @@ export function serviceRoutes({ vault, diagnostics, version }: ServiceRouteDeps)
       version,
       vault: vaultHealth.status,
       vaultReason,
+      keyStore,
       safeStorageReason,
       userMessage,
       remediation,

@@ -72,6 +72,10 @@ export const problemMessages: Catalogue = {
     'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-owner': 'The vault key file in the data folder belongs to another user. Make your own user its owner, then try again.',
     'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-malformed': 'The vault key file in the data folder is damaged. Restore it from a backup, then try again.',
     'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-mismatch': 'The vault key file in the data folder does not match your saved profiles. Put back the key they were saved with, then try again.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.keyring-locked': 'Your keyring is locked. Unlock your keyring (it opens when you sign in), then try again. Nothing was changed.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.keyring-absent': 'No keyring is running for your session. Sign in to your desktop (or start your keyring), then try again.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.keyring-timeout': 'Your keyring did not answer in time. Wait a moment and try again; if it keeps happening, sign out and back in.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.keyring-key-missing': 'Your keyring no longer holds the key for your saved profiles. Restore your keyring from a backup, then try again.',
     'problem.SAFE_STORAGE_UNAVAILABLE.reason.secret-unreadable': "This profile's saved API key could not be unlocked; it may have been damaged. Enter the key again in the profile's settings.",
 
     'problem.RATE_LIMITED.title': 'Too many attempts',
@@ -164,6 +168,10 @@ export const problemMessages: Catalogue = {
     'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-owner': 'El archivo de clave de la bóveda en la carpeta de datos pertenece a otro usuario. Haz que tu usuario sea su propietario e inténtalo de nuevo.',
     'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-malformed': 'El archivo de clave de la bóveda en la carpeta de datos está dañado. Restáuralo desde una copia de seguridad e inténtalo de nuevo.',
     'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-mismatch': 'El archivo de clave de la bóveda no corresponde a tus perfiles guardados. Vuelve a poner la clave con la que se guardaron e inténtalo de nuevo.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.keyring-locked': 'Tu llavero está bloqueado. Desbloquea tu llavero (se abre al iniciar sesión) y vuelve a intentarlo. No se cambió nada.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.keyring-absent': 'No hay ningún llavero activo en tu sesión. Inicia sesión en tu escritorio (o abre tu llavero) y vuelve a intentarlo.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.keyring-timeout': 'Tu llavero no respondió a tiempo. Espera un momento y vuelve a intentarlo; si se repite, cierra sesión y vuelve a entrar.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.keyring-key-missing': 'Tu llavero ya no guarda la clave de tus perfiles. Restaura tu llavero desde una copia de seguridad y vuelve a intentarlo.',
     'problem.SAFE_STORAGE_UNAVAILABLE.reason.secret-unreadable': 'No se pudo desbloquear la clave de API guardada de este perfil; puede estar dañada. Vuelve a escribir la clave en la configuración del perfil.',
 
     'problem.RATE_LIMITED.title': 'Demasiados intentos',

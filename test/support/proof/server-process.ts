@@ -77,7 +77,8 @@ export function spawnServer(options: SpawnOptions): { process: ChildProcess; rea
   const t0 = Date.now();
   const child = spawn(process.execPath, [options.mainJs, '--data-dir', options.dataDir, '--port', '0', '--log-level', 'warn'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LLM_PROFILES_API_TOKEN: options.token },
+    // The key file, always: a test must never reach the developer's own keyring.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LLM_PROFILES_API_TOKEN: options.token, LLM_PROFILES_KEY_STORE: 'file' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

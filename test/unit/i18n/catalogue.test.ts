@@ -31,7 +31,7 @@ describe('message catalogue', () => {
 
   it('has every safe-storage and profile-store reason variant', () => {
     const reasons = [
-      ...['key-missing', 'key-unreadable', 'key-permissions', 'key-owner', 'key-malformed', 'key-mismatch'].map((r) => `problem.SAFE_STORAGE_UNAVAILABLE.reason.${r}`),
+      ...['key-missing', 'key-unreadable', 'key-permissions', 'key-owner', 'key-malformed', 'key-mismatch', 'keyring-locked', 'keyring-absent', 'keyring-timeout', 'keyring-key-missing'].map((r) => `problem.SAFE_STORAGE_UNAVAILABLE.reason.${r}`),
       ...['parse', 'invariant', 'io'].map((r) => `problem.VAULT_READ_ERROR.reason.${r}`),
       'health.vault.ok',
       'health.vault.unreadable',

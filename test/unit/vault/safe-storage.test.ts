@@ -26,7 +26,7 @@ async function expectUnavailable(storage: SafeStorage, keyCheck: Parameters<Safe
 test('with no ciphertext yet a missing key is created: 32 random bytes, 0600, and it works', async () => {
   await withTempDir(async (dir) => {
     const keyFile = path.join(dir, 'vault.key');
-    const storage = new SafeStorage({ keyFile });
+    const storage = new SafeStorage({ reuseForMs: 0, keyFile });
     await storage.initialize(false);
     const bytes = await readFile(keyFile);
     expect(bytes).toHaveLength(32);
@@ -42,7 +42,7 @@ test('with no ciphertext yet a missing key is created: 32 random bytes, 0600, an
     expect(keyCheck.kid).toBe(key.kid);
     expect(await storage.check(keyCheck)).toEqual({ status: 'available', kid: key.kid });
 
-    await new SafeStorage({ keyFile }).initialize(false);
+    await new SafeStorage({ reuseForMs: 0, keyFile }).initialize(false);
     expect(await readFile(keyFile)).toEqual(bytes);
     expect(await readdir(dir)).toEqual(['vault.key']);
   });
@@ -51,12 +51,12 @@ test('with no ciphertext yet a missing key is created: 32 random bytes, 0600, an
 test('a missing key while ciphertext exists stays missing: no new key is ever written', async () => {
   await withTempDir(async (dir) => {
     const keyFile = path.join(dir, 'vault.key');
-    const original = new SafeStorage({ keyFile });
+    const original = new SafeStorage({ reuseForMs: 0, keyFile });
     await original.initialize(false);
     const keyCheck = (await original.unlock(null)).makeKeyCheck();
     await unlink(keyFile);
 
-    const restarted = new SafeStorage({ keyFile });
+    const restarted = new SafeStorage({ reuseForMs: 0, keyFile });
     await restarted.initialize(true);
     expect(await readdir(dir)).toEqual([]);
     await expectUnavailable(restarted, keyCheck, 'key-missing');
@@ -67,7 +67,7 @@ test('a missing key while ciphertext exists stays missing: no new key is ever wr
 test('a key that is not 0600 is unavailable (key-permissions) until it is 0600 again, without a restart', async () => {
   await withTempDir(async (dir) => {
     const keyFile = path.join(dir, 'vault.key');
-    const storage = new SafeStorage({ keyFile });
+    const storage = new SafeStorage({ reuseForMs: 0, keyFile });
     await storage.initialize(false);
     const keyCheck = (await storage.unlock(null)).makeKeyCheck();
     expect((await storage.check(keyCheck)).status).toBe('available');
@@ -87,10 +87,10 @@ test('a key owned by another user is unavailable (key-owner)', async () => {
     const keyFile = path.join(dir, 'vault.key');
     await writeKey(keyFile);
     const uid = process.getuid?.() ?? 0;
-    await expectUnavailable(new SafeStorage({ keyFile, uid: uid + 1 }), null, 'key-owner');
+    await expectUnavailable(new SafeStorage({ reuseForMs: 0, keyFile, uid: uid + 1 }), null, 'key-owner');
     if (uid === 0) {
       await chown(keyFile, 4242, 4242);
-      await expectUnavailable(new SafeStorage({ keyFile }), null, 'key-owner');
+      await expectUnavailable(new SafeStorage({ reuseForMs: 0, keyFile }), null, 'key-owner');
     }
   });
 });
@@ -98,7 +98,7 @@ test('a key owned by another user is unavailable (key-owner)', async () => {
 test('a key that is not exactly 32 bytes is unavailable (key-malformed)', async () => {
   await withTempDir(async (dir) => {
     const keyFile = path.join(dir, 'vault.key');
-    const storage = new SafeStorage({ keyFile });
+    const storage = new SafeStorage({ reuseForMs: 0, keyFile });
     for (const size of [0, 16, 31, 33, 64]) {
       await writeKey(keyFile, randomBytes(size));
       await expectUnavailable(storage, null, 'key-malformed');
@@ -113,18 +113,18 @@ test('a key that cannot be read is unavailable (key-unreadable)', async () => {
     const keyFile = path.join(dir, 'vault.key');
     await writeKey(keyFile);
     const failingReads: FsLayer = { ...nodeFs, readFile: () => Promise.reject(ioError('read')) };
-    await expectUnavailable(new SafeStorage({ keyFile, fs: failingReads }), null, 'key-unreadable');
+    await expectUnavailable(new SafeStorage({ reuseForMs: 0, keyFile, fs: failingReads }), null, 'key-unreadable');
 
     const dirAsKey = path.join(dir, 'dir.key');
     await mkdir(dirAsKey, { mode: 0o600 });
-    await expectUnavailable(new SafeStorage({ keyFile: dirAsKey }), null, 'key-unreadable');
+    await expectUnavailable(new SafeStorage({ reuseForMs: 0, keyFile: dirAsKey }), null, 'key-unreadable');
   });
 });
 
 test('a different key than the one the vault was written with is unavailable (key-mismatch), and the right one comes back', async () => {
   await withTempDir(async (dir) => {
     const keyFile = path.join(dir, 'vault.key');
-    const storage = new SafeStorage({ keyFile });
+    const storage = new SafeStorage({ reuseForMs: 0, keyFile });
     const rightBytes = await writeKey(keyFile);
     const keyCheck = (await storage.unlock(null)).makeKeyCheck();
 
@@ -150,7 +150,7 @@ test('the key file is re-read only when its stat signature changes; a swap mid-r
         return nodeFs.readFile(file);
       },
     };
-    const storage = new SafeStorage({ keyFile, fs: counting });
+    const storage = new SafeStorage({ reuseForMs: 0, keyFile, fs: counting });
     await storage.initialize(false);
     const keyCheck = (await storage.unlock(null)).makeKeyCheck();
     for (let i = 0; i < 20; i += 1) expect((await storage.check(keyCheck)).status).toBe('available');
@@ -168,7 +168,7 @@ test('the key file is re-read only when its stat signature changes; a swap mid-r
 test('states and errors never carry the key bytes or the key file path', async () => {
   await withTempDir(async (dir) => {
     const keyFile = path.join(dir, 'vault.key');
-    const storage = new SafeStorage({ keyFile });
+    const storage = new SafeStorage({ reuseForMs: 0, keyFile });
     await storage.initialize(false);
     const bytes = await readFile(keyFile);
     const available = JSON.stringify(await storage.check(null));

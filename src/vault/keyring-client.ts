@@ -1,0 +1,196 @@
+/**
+ * The OS credential store (@napi-rs/keyring) behind a time limit. A keyring call can hang for
+ * minutes when the session bus freezes, and a hung native call pins the thread it runs on, so
+ * every call runs in a small child process: a call that overruns its limit, or fails with a
+ * `Platform failure` (bus gone, daemon gone), kills that child and the next call starts a fresh
+ * one — a restarted bus or keyring daemon is picked up without restarting the service.
+ * On Linux the entry is pinned to the Secret Service: never the kernel keyring, which does not
+ * survive a reboot.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createInterface } from 'node:readline';
+
+/** Why the keyring did not answer: a short machine word, never a message from the platform. */
+export type KeyringReason = 'keyring-locked' | 'keyring-absent' | 'keyring-timeout';
+
+export class KeyringError extends Error {
+  constructor(readonly reason: KeyringReason) {
+    super(`The keyring did not answer (${reason}).`);
+    this.name = 'KeyringError';
+  }
+}
+
+export interface KeyringClientOptions {
+  service: string;
+  account: string;
+  /** The environment the keyring child sees (the session bus address lives there). */
+  env: Record<string, string>;
+  /** Limit for one call, from request to answer. */
+  timeoutMs: number;
+}
+
+export const KEYRING_SERVICE = 'llm-profiles';
+export const DEFAULT_KEYRING_TIMEOUT_MS = 1000;
+
+type Op = 'get' | 'set' | 'delete';
+type Answer = { id: number; ok: true; value: number[] | boolean | null } | { id: number; ok: false; message: string };
+
+// Runs in the child: one JSON request per line in, one answer per line out. A fresh Entry for
+// every call, so each one looks the credential up anew.
+const CHILD_SOURCE = `
+const { Entry } = require(process.argv[1]);
+const [service, account] = [process.argv[2], process.argv[3]];
+const options = { linux: { store: 'secret-service' } };
+require('node:readline').createInterface({ input: process.stdin }).on('line', (line) => {
+  const request = JSON.parse(line);
+  let answer;
+  try {
+    const entry = new Entry(service, account, options);
+    const value = request.op === 'get' ? entry.getSecret() : request.op === 'set' ? (entry.setSecret(Uint8Array.from(request.secret)), true) : entry.deleteCredential();
+    answer = { id: request.id, ok: true, value };
+  } catch (error) {
+    answer = { id: request.id, ok: false, message: String(error && error.message) };
+  }
+  process.stdout.write(JSON.stringify(answer) + '\\n');
+});
+process.stdout.write('{"ready":true}\\n');
+`;
+
+// Starting node is not the keyring's time: the call's limit starts once the helper is up.
+const STARTUP_LIMIT_MS = 10_000;
+
+/** Platform wording → reason. A locked collection answers "unlock prompt was dismissed" (no one can be prompted). */
+export function reasonOf(message: string): KeyringReason {
+  if (/platform failure/i.test(message)) return 'keyring-absent';
+  if (/lock|prompt|access platform storage/i.test(message)) return 'keyring-locked';
+  return 'keyring-absent';
+}
+
+interface Helper {
+  process: ChildProcess;
+  /** True once it can take calls; false if it exited first. */
+  ready: Promise<boolean>;
+}
+
+interface Pending {
+  child: ChildProcess;
+  resolve(value: Answer): void;
+  timer: NodeJS.Timeout;
+}
+
+export class KeyringClient {
+  private helper: Helper | null = null;
+  private closed = false;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly modulePath: string;
+
+  constructor(private readonly options: KeyringClientOptions) {
+    this.modulePath = createRequire(import.meta.url).resolve('@napi-rs/keyring');
+  }
+
+  /** The stored key, or null when this account has none. Throws KeyringError. */
+  async get(): Promise<Buffer | null> {
+    const value = await this.call('get');
+    return Array.isArray(value) ? Buffer.from(value) : null;
+  }
+
+  async set(secret: Uint8Array): Promise<void> {
+    await this.call('set', [...secret]);
+  }
+
+  /** True when an entry was there to delete. */
+  async delete(): Promise<boolean> {
+    return (await this.call('delete')) === true;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.stop();
+  }
+
+  // One call at a time: the child answers in order, and a timeout must blame the call that hung.
+  private call(op: Op, secret?: number[]): Promise<number[] | boolean | null> {
+    const run = this.queue.then(() => this.send(op, secret));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async send(op: Op, secret?: number[]): Promise<number[] | boolean | null> {
+    const helper = this.ensureHelper();
+    let startup: NodeJS.Timeout | undefined;
+    const ready = await Promise.race([helper.ready, new Promise<'timeout'>((resolve) => (startup = setTimeout(() => resolve('timeout'), STARTUP_LIMIT_MS)))]);
+    clearTimeout(startup);
+    if (ready !== true) {
+      this.restart();
+      throw new KeyringError(ready === 'timeout' ? 'keyring-timeout' : 'keyring-absent');
+    }
+    const child = helper.process;
+    const id = this.nextId++;
+    const answer = await new Promise<Answer>((resolve) => {
+      const timer = setTimeout(() => resolve({ id, ok: false, message: 'timeout' }), this.options.timeoutMs);
+      this.pending.set(id, { child, resolve, timer });
+      child.stdin?.write(`${JSON.stringify({ id, op, secret })}\n`);
+    });
+    const pending = this.pending.get(id);
+    if (pending) clearTimeout(pending.timer);
+    this.pending.delete(id);
+    if (answer.ok) return answer.value;
+    if (answer.message === 'timeout') {
+      this.restart();
+      throw new KeyringError('keyring-timeout');
+    }
+    const reason = reasonOf(answer.message);
+    // libdbus keeps a broken connection for the life of the process: start afresh after a platform failure.
+    if (reason === 'keyring-absent') this.restart();
+    throw new KeyringError(reason);
+  }
+
+  private ensureHelper(): Helper {
+    if (this.helper) return this.helper;
+    const child = spawn(process.execPath, ['-e', CHILD_SOURCE, this.modulePath, this.options.service, this.options.account], {
+      env: this.options.env,
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    child.unref();
+    (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+    (child.stdout as unknown as { unref?: () => void } | null)?.unref?.();
+    child.stdin?.on('error', () => undefined);
+    child.on('error', () => undefined);
+    let markReady: (ready: boolean) => void = () => undefined;
+    const ready = new Promise<boolean>((resolve) => (markReady = resolve));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      let answer: Answer | { ready: true };
+      try {
+        answer = JSON.parse(line) as Answer | { ready: true };
+      } catch {
+        return;
+      }
+      if ('ready' in answer) markReady(true);
+      else this.pending.get(answer.id)?.resolve(answer);
+    });
+    child.once('exit', () => {
+      markReady(false);
+      if (this.helper?.process === child) this.helper = null;
+      for (const [id, pending] of this.pending) {
+        if (pending.child === child) pending.resolve({ id, ok: false, message: 'Platform failure: the keyring helper exited' });
+      }
+    });
+    this.helper = { process: child, ready };
+    return this.helper;
+  }
+
+  /** A fresh helper, started now so the next call does not wait for node to start. */
+  private restart(): void {
+    this.stop();
+    if (!this.closed) this.ensureHelper();
+  }
+
+  private stop(): void {
+    const helper = this.helper;
+    this.helper = null;
+    helper?.process.kill('SIGKILL');
+  }
+}

@@ -1,0 +1,44 @@
+/** The vault key in the OS keyring: service `llm-profiles`, one account per data folder. */
+import { KEY_BYTES, type KeyRead, type KeyStore } from './key-store.js';
+import { KeyringClient, KeyringError, KEYRING_SERVICE, type KeyringClientOptions } from './keyring-client.js';
+
+export interface KeyringKeyStoreOptions {
+  dataDir: string;
+  env: Record<string, string>;
+  timeoutMs: number;
+}
+
+export class KeyringKeyStore implements KeyStore {
+  readonly kind = 'keyring' as const;
+  private readonly client: KeyringClient;
+
+  constructor(options: KeyringKeyStoreOptions) {
+    const clientOptions: KeyringClientOptions = { service: KEYRING_SERVICE, account: options.dataDir, env: options.env, timeoutMs: options.timeoutMs };
+    this.client = new KeyringClient(clientOptions);
+  }
+
+  async read(): Promise<KeyRead> {
+    let key: Buffer | null;
+    try {
+      key = await this.client.get();
+    } catch (error) {
+      if (error instanceof KeyringError) return { ok: false, reason: error.reason };
+      throw error;
+    }
+    if (key === null) return { ok: false, reason: 'keyring-key-missing' };
+    if (key.length !== KEY_BYTES) return { ok: false, reason: 'key-malformed' };
+    return { ok: true, key };
+  }
+
+  write(key: Buffer): Promise<void> {
+    return this.client.set(key);
+  }
+
+  remove(): Promise<boolean> {
+    return this.client.delete();
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}

@@ -1,0 +1,19 @@
+#!/bin/sh
+# The keyring tests start their own Secret Service (a private dbus-daemon and gnome-keyring-daemon)
+# and lock it with gdbus. A developer's laptop already has these, so nothing is installed there;
+# on a fresh Debian machine running as root (CI) the missing packages are installed with apt.
+set -eu
+missing=""
+command -v dbus-daemon >/dev/null 2>&1 || missing="$missing dbus"
+command -v gnome-keyring-daemon >/dev/null 2>&1 || missing="$missing gnome-keyring"
+command -v gdbus >/dev/null 2>&1 || missing="$missing libglib2.0-bin"
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = "0" ] && [ -f /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing the keyring test tools:$missing" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  exit 0
+fi
+echo "The keyring tests need these packages:$missing (Debian/Ubuntu: sudo apt-get install$missing); those tests fail until they are installed." >&2
