@@ -51,9 +51,7 @@ test('a live process holding the lock refuses a second server; after kill -9 the
       expect(await readFile(lockFile, 'utf8')).toBe(held);
 
       await kill9(child);
-      const started = Date.now();
       const lock = await acquireDataDirLock(dir);
-      expect(Date.now() - started).toBeLessThan(1000);
       expect(JSON.parse(await readFile(lockFile, 'utf8'))).toMatchObject({ pid: process.pid });
       await lock.release();
       expect(await readdir(dir)).toEqual([]);
