@@ -1,5 +1,5 @@
 /**
- * Breadcrumb recorder (DESIGN §8). `record` only cleans the entry and queues it, so it never
+ * Breadcrumb recorder (docs/architecture.md §8). `record` only cleans the entry and queues it, so it never
  * slows or fails the response it describes; a background drain appends queued lines in
  * batches. A failing disk is counted and reported (at most once a minute) while the in-memory
  * ring of recent entries keeps working.

@@ -1,5 +1,5 @@
 /**
- * The profile rules of DESIGN §4, in one place, used by create, update and the draft test.
+ * The profile rules of docs/architecture.md §4, in one place, used by create, update and the draft test.
  * Schema checks (types, lengths, enums) happen in the contract validator before these run;
  * these are the rules a schema cannot say.
  */

@@ -1,5 +1,5 @@
 /**
- * A deliberately simple in-memory model of the profile store, written from DESIGN §4 (rules,
+ * A deliberately simple in-memory model of the profile store, written from docs/architecture.md §4 (rules,
  * uniqueness, activation and delete invariants) without reading the service's code. Given a
  * command it predicts the status, the code and the state after; the stateful test compares
  * that with what the server answers.
@@ -47,7 +47,7 @@ function localityOf(endpointUrl: string): 'this-device' | 'local-network' | 'int
 
 const AZURE_SUFFIXES = ['.openai.azure.com', '.cognitiveservices.azure.com', '.services.ai.azure.com'];
 
-/** The profile rules of DESIGN §4 for the endpoints the test uses: true when the profile may be saved. */
+/** The profile rules of docs/architecture.md §4 for the endpoints the test uses: true when the profile may be saved. */
 function allowed(fields: Fields, hasKey: boolean): boolean {
   const url = new URL(fields.endpointUrl);
   const cls = classOf(url.hostname);
