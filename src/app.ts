@@ -17,9 +17,11 @@ import { contractValidator, translateFrameworkError, type ContractDocument } fro
 import { bearerAuth, hostGuard, jsonAcceptedOnly, jsonBodiesOnly, originGuard, securityHeaders } from './http/guards.js';
 import { sendProblem } from './http/problem.js';
 import { perTokenRateLimit, type RateLimitRule } from './http/rate-limit.js';
+import { diagnosticsRoutes } from './http/routes/diagnostics.js';
 import { discoveryRoutes } from './http/routes/discovery.js';
+import { specRoutes } from './http/routes/docs.js';
+import { healthRoutes } from './http/routes/health.js';
 import { profileRoutes } from './http/routes/profiles.js';
-import { serviceRoutes, specRoutes } from './http/routes/service.js';
 import { testingRoutes } from './http/routes/testing.js';
 
 export interface AppDeps {
@@ -105,7 +107,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(profileRoutes({ profiles: deps.profiles, diagnostics: deps.diagnostics }));
   app.use(testingRoutes({ profiles: deps.profiles, promptTests: deps.promptTests, diagnostics: deps.diagnostics, testRateLimit: perTokenRateLimit(rateLimits.test) }));
   app.use(discoveryRoutes({ profiles: deps.profiles, discovery: deps.discovery, discoverRateLimit: perTokenRateLimit(rateLimits.discover) }));
-  app.use(serviceRoutes({ vault: deps.vault, diagnostics: deps.diagnostics, version: deps.version }));
+  app.use(healthRoutes({ vault: deps.vault, version: deps.version }));
+  app.use(diagnosticsRoutes({ diagnostics: deps.diagnostics }));
   app.use(() => {
     throw new RouteNotFoundError();
   });
