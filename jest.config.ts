@@ -22,6 +22,8 @@ const project = (name: string): Config => ({ ...shared, displayName: name, roots
 const config: Config = {
   projects: ['unit', 'integration', 'contract', 'proof'].map(project),
   maxWorkers: 2,
+  // Also here: jest reads the timeout from the top-level config when projects are used.
+  testTimeout: shared.testTimeout,
 };
 
 export default config;
