@@ -1,6 +1,6 @@
 import { isIP, type LookupFunction } from 'node:net';
 import { ValidationError, type FieldError } from '../errors.js';
-import { classifyAddress, classifyHostname } from '../net/address.js';
+import { classifyAddress, classifyHostname, withoutBrackets } from '../net/address.js';
 
 /** One host × port to probe. */
 export interface Candidate {
@@ -25,8 +25,7 @@ const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9
 /** Lower-cases, drops IPv6 brackets and a trailing dot. */
 export function normaliseHost(raw: string): string {
   const trimmed = raw.trim().toLowerCase();
-  const bare = trimmed.startsWith('[') && trimmed.endsWith(']') ? trimmed.slice(1, -1) : trimmed;
-  return bare.replace(/\.$/, '');
+  return withoutBrackets(trimmed).replace(/\.$/, '');
 }
 
 function urlHostOf(host: string): string {

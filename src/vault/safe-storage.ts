@@ -9,6 +9,7 @@ import path from 'node:path';
 import { VaultLockedError } from '../errors.js';
 import { decryptSecret, encryptSecret, keyIdOf } from './cipher.js';
 import { nodeFs, type FileStat, type FsLayer } from './fs-layer.js';
+import { asidePattern, createByLink, sweepDebris } from './scratch-files.js';
 import type { KeyEnvelope } from './state.js';
 
 export type SafeStorageReason = 'key-missing' | 'key-unreadable' | 'key-permissions' | 'key-owner' | 'key-malformed' | 'key-mismatch';
@@ -87,26 +88,8 @@ export class SafeStorage {
     }
     // Written aside and hard-linked into place: a start cut short (kill -9, power loss) must never
     // leave a short key file behind, which would lock safe storage until someone deletes it by hand.
-    const scratch = `${this.keyFile}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    const file = await this.fs.openExclusive(scratch, KEY_MODE);
-    try {
-      await file.write(randomBytes(KEY_BYTES));
-      await file.sync();
-      await file.close();
-    } catch (error) {
-      await file.close().catch(() => undefined);
-      await this.fs.unlink(scratch).catch(() => undefined);
-      throw error;
-    }
-    try {
-      await this.fs.link(scratch, this.keyFile);
-    } catch (error) {
-      // Created meanwhile: keep whatever is there.
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
-      throw error;
-    } finally {
-      await this.fs.unlink(scratch).catch(() => undefined);
-    }
+    // Created meanwhile: keep whatever is there.
+    if (!(await createByLink(this.fs, this.keyFile, randomBytes(KEY_BYTES), KEY_MODE, { sync: true }))) return;
     try {
       await this.fs.syncDir(path.dirname(this.keyFile));
     } catch (error) {
@@ -117,16 +100,7 @@ export class SafeStorage {
 
   /** Removes key files an interrupted initialize() left aside. */
   private async sweepScratch(): Promise<void> {
-    const dir = path.dirname(this.keyFile);
-    const base = path.basename(this.keyFile).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const scratch = new RegExp(`^${base}\\.\\d+\\.[0-9a-f]{12}\\.tmp$`);
-    let names: string[];
-    try {
-      names = await this.fs.readdir(dir);
-    } catch {
-      return;
-    }
-    await Promise.all(names.filter((name) => scratch.test(name)).map((name) => this.fs.unlink(path.join(dir, name)).catch(() => undefined)));
+    await sweepDebris(this.fs, path.dirname(this.keyFile), asidePattern(this.keyFile));
   }
 
   /** Cheap check for every request: stat the key file; re-read + re-verify only when its stat signature changed. */

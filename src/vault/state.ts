@@ -4,6 +4,7 @@
  * name or key never ends up in a log.
  */
 import type { components } from '../../generated/llm-profiles.js';
+import { isRecord } from '../is-record.js';
 
 export type ProviderType = components['schemas']['ProviderType'];
 
@@ -51,10 +52,6 @@ const PROFILE_KEYS = ['id', 'name', 'providerType', 'endpointUrl', 'modelId', 'c
 const ENVELOPE_KEYS = ['v', 'alg', 'kid', 'iv', 'tag', 'ct'];
 
 type Fields = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 // Unknown fields are refused rather than dropped: rewriting the file would otherwise lose them.
 function checkKeys(value: Fields, allowed: readonly string[], where: string): void {
