@@ -30,8 +30,9 @@ afterAll(async () => {
   await Promise.all(emulators.map((e) => e.close()));
 });
 
+/** The longest deadline the contract allows: these tests are about what is found, not how soon, on a machine of any load. */
 async function discover(scope: object) {
-  const res = await server.http.post('/api/llm/profiles/discover').set(server.auth).send({ scope: { strategy: 'local', ...scope } });
+  const res = await server.http.post('/api/llm/profiles/discover').set(server.auth).send({ scope: { strategy: 'local', timeoutMs: 5000, ...scope } });
   expectContract('discoverProviders', res);
   expect(res.status).toBe(200);
   return res.body as { providers: Finding[]; cached: boolean; scannedAt: string };

@@ -11,7 +11,8 @@ let profileId: string;
 const seen: string[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer({ rateLimits: { test: { limit: 3, windowMs: 1500 }, discover: { limit: 10, windowMs: 60_000 } } });
+  // A window long enough that five calls fit in it on a loaded machine; the reset waits it out.
+  server = await startTestServer({ rateLimits: { test: { limit: 3, windowMs: 6000 }, discover: { limit: 10, windowMs: 60_000 } } });
   const res = await server.http.post('/api/llm/profiles').set(server.auth).send({ profile: localLlama() });
   profileId = res.body.profile.id;
 });
@@ -200,7 +201,7 @@ test('test calls beyond the limit answer 429 with Retry-After, and the limit res
   expect(statuses.slice(3)).toEqual([429, 429]);
   expect(Number(limited?.headers['retry-after'])).toBeGreaterThanOrEqual(1);
   expect(limited?.body.code).toBe('RATE_LIMITED');
-  await new Promise((r) => setTimeout(r, 1600));
+  await new Promise((r) => setTimeout(r, Number(limited?.headers['retry-after']) * 1000 + 100));
   const again = await server.http.post('/api/llm/profiles/test').set(server.auth).send({ profile: localLlama({ endpointUrl: 'http://127.0.0.1:9' }), timeoutMs: 1000 });
   expect(again.status).toBe(200);
 });

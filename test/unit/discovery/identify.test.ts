@@ -27,7 +27,7 @@ describe('discovery names each server by what it answers', () => {
   beforeAll(async () => {
     emulators = await startFingerprintEmulators([...KINDS]);
     service = new DiscoveryService({ localHosts: ['127.0.0.1'], ports: KINDS.map((kind) => emulators[kind].port) });
-    ({ providers } = await service.discover({ strategy: 'local' }, [], 'en'));
+    ({ providers } = await service.discover({ strategy: 'local', timeoutMs: 5000 }, [], 'en'));
   });
 
   afterAll(async () => {
@@ -111,7 +111,7 @@ describe('discovery names each server by what it answers', () => {
       { id: '3f0c9a52-7d1e-4f6b-9a43-2b8c5d7e1a90', providerType: 'ollama', endpointUrl: emulators.ollama.url },
       { id: '9b2d4e61-0a3c-4c5e-8f7a-1d2e3f4a5b6c', providerType: 'custom', endpointUrl: emulators['llama.cpp-loading'].url },
     ];
-    const marked = await service.discover({ strategy: 'local' }, saved, 'es');
+    const marked = await service.discover({ strategy: 'local', timeoutMs: 5000 }, saved, 'es');
     expect(marked.providers.map((finding) => finding.status)).toEqual(expect.arrayContaining(['already-configured', 'conflict']));
     expect([...providers, ...marked.providers].flatMap((finding) => schemaProblems('DiscoveryFinding', finding))).toEqual([]);
   });
@@ -130,7 +130,7 @@ describe('discovery answers', () => {
     const loading = await startFingerprintEmulator('llama.cpp-loading');
     try {
       const service = new DiscoveryService({ localHosts: ['127.0.0.1'], ports: [loading.port] });
-      const { providers } = await service.discover({ strategy: 'local' }, [], 'es');
+      const { providers } = await service.discover({ strategy: 'local', timeoutMs: 5000 }, [], 'es');
       expect(providers[0]?.remediation).toBe('El servidor de llama.cpp todavía está cargando su modelo. Espera a que termine y vuelve a buscar o prueba el perfil.');
     } finally {
       await loading.close();
@@ -142,7 +142,7 @@ describe('discovery answers', () => {
     const ollama = await startFingerprintEmulator('ollama', { models });
     try {
       const service = new DiscoveryService({ localHosts: ['127.0.0.1'], ports: [ollama.port], probeBodyCapBytes: 1024 });
-      const { providers } = await service.discover({ strategy: 'local' }, [], 'en');
+      const { providers } = await service.discover({ strategy: 'local', timeoutMs: 5000 }, [], 'en');
       expect(providers).toHaveLength(1);
       expect(providers[0]).toMatchObject({ serverKind: 'ollama', models: [], version: '0.5.7' });
       expect(providers[0]?.notes.join(' ')).toMatch(/did not list its models/);
