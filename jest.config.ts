@@ -8,7 +8,8 @@ const shared = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
-  testTimeout: 30_000,
+  // A safety net for a hung test, not a speed check: generous, so a loaded machine does not trip it.
+  testTimeout: 120_000,
 } satisfies Config;
 
 /**
