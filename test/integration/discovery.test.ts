@@ -113,12 +113,12 @@ test('one deadline: all candidates closed returns without waiting for it; a blac
     expect(closed.body.providers).toEqual([]);
     expect(closedMs).toBeLessThan(5000);
 
-    // A silent server is given up on at the deadline; three times it proves the deadline applied.
+    // A silent server is given up on at the deadline; ten times it still proves the deadline applied.
     const t1 = performance.now();
     const res = await scan(holed, 1000);
     const holedMs = performance.now() - t1;
     expect(res.status).toBe(200);
-    expect(holedMs).toBeLessThan(3000);
+    expect(holedMs).toBeLessThan(10_000);
     expect(res.body.providers.map((p: Finding) => p.serverKind)).toEqual(['ollama']);
   } finally {
     await quiet.close();

@@ -4,11 +4,11 @@
  * command it predicts the status, the code and the state after; the stateful test compares
  * that with what the server answers.
  */
-import type { components } from '../../../generated/llm-profiles.js';
+import { providerTypeValues, type components } from '../../../generated/llm-profiles.js';
 
 export type ProviderType = components['schemas']['ProviderType'];
 
-export const PROVIDER_TYPES: ProviderType[] = ['llama.cpp', 'ollama', 'azure', 'custom', 'anthropic'];
+export const PROVIDER_TYPES: readonly ProviderType[] = providerTypeValues;
 
 export interface ModelProfile {
   id: string;
