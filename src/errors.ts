@@ -2,30 +2,10 @@
  * Domain errors. Services throw these; they know nothing of HTTP. The one place that turns
  * them into responses is src/http/problem.ts (code → status, localised text).
  */
+import type { components } from '../generated/llm-profiles.js';
 
-export const PROBLEM_CODES = [
-  'VALIDATION_ERROR',
-  'UNAUTHORIZED',
-  'HOST_NOT_ALLOWED',
-  'ORIGIN_NOT_ALLOWED',
-  'NOT_FOUND',
-  'PROFILE_NOT_FOUND',
-  'METHOD_NOT_ALLOWED',
-  'NOT_ACCEPTABLE',
-  'ACTIVE_PROFILE_REQUIRED',
-  'ALTERNATE_NOT_FOUND',
-  'DUPLICATE_PROFILE_NAME',
-  'PRECONDITION_FAILED',
-  'PAYLOAD_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE',
-  'SAFE_STORAGE_UNAVAILABLE',
-  'RATE_LIMITED',
-  'VAULT_READ_ERROR',
-  'VAULT_WRITE_ERROR',
-  'INTERNAL_ERROR',
-] as const;
-
-export type ProblemCode = (typeof PROBLEM_CODES)[number];
+/** The contract's ProblemCode; its values, for code that iterates them, are `problemCodeValues` in generated/. */
+export type ProblemCode = components['schemas']['ProblemCode'];
 
 /** A field-level complaint: `pointer` is a JSON pointer into the request (`/body/profile/name`). */
 export interface FieldError {

@@ -4,9 +4,11 @@
  * whose details go only to the log.
  */
 import type { Response } from 'express';
+import { providerTypeValues, type components } from '../../generated/llm-profiles.js';
 import { DomainError, MethodNotAllowedError, RateLimitedError, ValidationError, ConflictError, VaultLockedError, VaultReadError, type FieldError, type ProblemCode } from '../errors.js';
 import { hasMessage, translate, type Locale, type MessageParams } from '../i18n/index.js';
 import { contextOf, metaOf } from './context.js';
+import type { ProblemPayload } from './types.js';
 
 export const STATUS_OF: Record<ProblemCode, number> = {
   VALIDATION_ERROR: 400,
@@ -30,7 +32,7 @@ export const STATUS_OF: Record<ProblemCode, number> = {
   INTERNAL_ERROR: 500,
 };
 
-const PROVIDER_TYPES = new Set(['llama.cpp', 'ollama', 'azure', 'custom', 'anthropic']);
+const PROVIDER_TYPES = new Set<string>(providerTypeValues);
 
 /** Provider types in messages read as their display names ("Azure OpenAI", not "azure"). */
 function localiseParams(locale: Locale, params: MessageParams = {}): MessageParams {
@@ -56,25 +58,13 @@ function variantKey(error: DomainError): string | null {
   return null;
 }
 
-export interface ProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance: string;
-  code: ProblemCode;
-  userMessage: string;
-  remediation: string;
-  errors?: { pointer: string; message: string }[];
-}
-
-export function problemOf(error: DomainError, locale: Locale, instance: string): ProblemBody {
+export function problemOf(error: DomainError, locale: Locale, instance: string): ProblemPayload {
   const code = error.code;
   const params = localiseParams(locale, error.params);
   const variant = variantKey(error);
   const remediation = variant && hasMessage(variant) ? translate(locale, variant, params) : translate(locale, `problem.${code}.remediation`, params);
   const fieldErrors = error instanceof ValidationError || error instanceof ConflictError ? error.fieldErrors : [];
-  const body: ProblemBody = {
+  const body: ProblemPayload = {
     type: `https://llm-tutor.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,
     title: translate(locale, `problem.${code}.title`, params),
     status: STATUS_OF[code],
