@@ -4,7 +4,8 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { DomainError, InternalError, RouteNotFoundError, VaultReadError } from './errors.js';
+import { DomainError, InternalError, VaultReadError } from './errors.js';
+import { RouteNotFoundError } from './http/errors.js';
 import type { DiagnosticsRecorder } from './diagnostics/recorder.js';
 import type { DiscoveryService } from './discovery/service.js';
 import type { ProfileService } from './profiles/service.js';

@@ -8,16 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { load as parse } from 'js-yaml';
-import {
-  DomainError,
-  MethodNotAllowedError,
-  NotAcceptableError,
-  PayloadTooLargeError,
-  RouteNotFoundError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-  type FieldError,
-} from '../errors.js';
+import { DomainError, ValidationError, type FieldError } from '../errors.js';
+import { MethodNotAllowedError, NotAcceptableError, PayloadTooLargeError, RouteNotFoundError, UnsupportedMediaTypeError } from './errors.js';
 
 /** The spec sits at the package root; this module runs from src/ (tests) or dist/src/ (built). */
 export function findSpecPath(from = path.dirname(fileURLToPath(import.meta.url))): string {

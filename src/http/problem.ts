@@ -5,7 +5,8 @@
  */
 import type { Response } from 'express';
 import { providerTypeValues, type components } from '../../generated/llm-profiles.js';
-import { DomainError, MethodNotAllowedError, RateLimitedError, ValidationError, ConflictError, VaultLockedError, VaultReadError, type FieldError, type ProblemCode } from '../errors.js';
+import { DomainError, RateLimitedError, ValidationError, ConflictError, VaultLockedError, VaultReadError, type FieldError, type ProblemCode } from '../errors.js';
+import { MethodNotAllowedError } from './errors.js';
 import { hasMessage, translate, type Locale, type MessageParams } from '../i18n/index.js';
 import { contextOf, metaOf } from './context.js';
 import type { ProblemPayload } from './types.js';
