@@ -38,12 +38,12 @@ function urlHostOf(host: string): string {
  */
 export function checkRemoteHosts(hosts: string[] | undefined): string[] {
   if (hosts === undefined || hosts.length === 0) {
-    throw new ValidationError([{ pointer: '/body/scope/hosts', messageKey: 'rule.discovery.hostsRequired' }]);
+    throw new ValidationError([{ pointer: '/hosts', messageKey: 'rule.discovery.hostsRequired' }]);
   }
   const errors: FieldError[] = [];
   const normalised = hosts.map((raw, index) => {
     const host = normaliseHost(raw);
-    const pointer = `/body/scope/hosts/${index}`;
+    const pointer = `/hosts/${index}`;
     if (isIP(host) !== 0) {
       if (classifyAddress(host) === 'forbidden') errors.push({ pointer, messageKey: 'rule.discovery.hostForbidden', params: { host } });
     } else if (!HOSTNAME.test(host)) {

@@ -52,7 +52,7 @@ interface Scan {
 
 function checkTimeout(timeoutMs: number | undefined): number {
   if (timeoutMs === undefined) return DEFAULT_TIMEOUT_MS;
-  const pointer = '/body/scope/timeoutMs';
+  const pointer = '/timeoutMs';
   if (!Number.isFinite(timeoutMs) || timeoutMs < MIN_TIMEOUT_MS) {
     throw new ValidationError([{ pointer, messageKey: 'field.minimum', params: { field: 'timeoutMs', limit: MIN_TIMEOUT_MS } }]);
   }

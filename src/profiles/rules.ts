@@ -67,25 +67,25 @@ export function isLoopbackEndpoint(endpointUrl: string): boolean {
 }
 
 /**
- * Checks a complete profile. `base` is the JSON pointer of the object the fields came from
- * (`/body/profile` or `/body/changes`); `hasApiKey` is whether the result would carry a key.
+ * Checks a complete profile; `hasApiKey` is whether the result would carry a key. Pointers name
+ * the profile's own fields (`/name`); the route places them in the request.
  */
-export function checkProfile(fields: ProfileFields, hasApiKey: boolean, base: string): FieldError[] {
+export function checkProfile(fields: ProfileFields, hasApiKey: boolean): FieldError[] {
   const errors: FieldError[] = [];
   const name = normaliseName(fields.name);
-  if (name.length === 0) errors.push({ pointer: `${base}/name`, messageKey: 'rule.name.blank' });
-  else if (name.length > NAME_MAX_LENGTH) errors.push({ pointer: `${base}/name`, messageKey: 'rule.name.tooLong', params: { limit: NAME_MAX_LENGTH } });
+  if (name.length === 0) errors.push({ pointer: '/name', messageKey: 'rule.name.blank' });
+  else if (name.length > NAME_MAX_LENGTH) errors.push({ pointer: '/name', messageKey: 'rule.name.tooLong', params: { limit: NAME_MAX_LENGTH } });
 
-  const urlErrors = endpointErrors(fields, `${base}/endpointUrl`);
+  const urlErrors = endpointErrors(fields, '/endpointUrl');
   errors.push(...urlErrors);
   if (urlErrors.length === 0 && !isLoopbackEndpoint(fields.endpointUrl) && !fields.consentTimestamp) {
-    errors.push({ pointer: `${base}/consentTimestamp`, messageKey: 'rule.consent.required' });
+    errors.push({ pointer: '/consentTimestamp', messageKey: 'rule.consent.required' });
   }
   if (fields.providerType === 'azure' && !fields.modelId) {
-    errors.push({ pointer: `${base}/modelId`, messageKey: 'rule.modelId.requiredAzure' });
+    errors.push({ pointer: '/modelId', messageKey: 'rule.modelId.requiredAzure' });
   }
   if (urlErrors.length === 0 && requiresApiKey(fields) && !hasApiKey) {
-    errors.push({ pointer: `${base}/apiKey`, messageKey: 'rule.apiKey.required', params: { provider: fields.providerType } });
+    errors.push({ pointer: '/apiKey', messageKey: 'rule.apiKey.required', params: { provider: fields.providerType } });
   }
   return errors;
 }

@@ -4,6 +4,7 @@ import type { ProfileService } from '../../profiles/service.js';
 import { addressClassOf, hostLabel } from '../../profiles/endpoint.js';
 import type { PromptTestService, TestOutcome, TestTarget } from '../../prompt-test/service.js';
 import { contextOf, sendJson, type RequestContext } from '../context.js';
+import { inRequestAt } from '../field-pointers.js';
 import type { RequestBody } from '../types.js';
 
 export interface TestingRouteDeps {
@@ -58,7 +59,7 @@ export function testingRoutes({ profiles, promptTests, diagnostics, testRateLimi
     const ctx = contextOf(res);
     ctx.operationId = 'testDraftProfile';
     ctx.providerType = body.profile.providerType;
-    const fields = profiles.checkTestDraft(body.profile);
+    const fields = await inRequestAt('/body/profile', () => profiles.checkTestDraft(body.profile));
     const outcome = await promptTests.run(
       {
         profileId: null,

@@ -44,10 +44,10 @@ describe('the whole call keeps to its deadline', () => {
     const service = new DiscoveryService({ localHosts: ['127.0.0.1'], ports: [] });
     await expect(service.discover({ strategy: 'local', timeoutMs: 499 }, [], 'en')).rejects.toMatchObject({
       code: 'VALIDATION_ERROR',
-      fieldErrors: [{ pointer: '/body/scope/timeoutMs', messageKey: 'field.minimum' }],
+      fieldErrors: [{ pointer: '/timeoutMs', messageKey: 'field.minimum' }],
     });
     await expect(service.discover({ strategy: 'local', timeoutMs: 5001 }, [], 'en')).rejects.toMatchObject({
-      fieldErrors: [{ pointer: '/body/scope/timeoutMs', messageKey: 'field.maximum' }],
+      fieldErrors: [{ pointer: '/timeoutMs', messageKey: 'field.maximum' }],
     });
   });
 });
