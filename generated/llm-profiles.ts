@@ -301,11 +301,8 @@ export interface components {
             changes: components["schemas"]["ProfileChanges"];
             context?: components["schemas"]["RequestContext"];
         };
-        /** @description Optional; activation needs no options. */
-        ActivateProfileRequest: {
-            /** @description Accepted for compatibility; activation behaves the same either way. */
-            force?: boolean;
-        };
+        /** @description Optional and empty; activation takes no options. */
+        ActivateProfileRequest: Record<string, never>;
         /** @description Short localised sentences a screen reader can announce for the profile. */
         Accessibility: {
             label: string;
