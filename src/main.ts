@@ -25,7 +25,7 @@ function printStarted(service: RunningService): void {
 }
 
 async function main(): Promise<number> {
-  let config;
+  let config: ReturnType<typeof readConfig>;
   try {
     config = readConfig(process.argv.slice(2), process.env);
   } catch (error) {

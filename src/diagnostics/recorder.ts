@@ -7,7 +7,7 @@
 import { RotatingFiles, defaultDiagnosticsFs, type DiagnosticsFs } from './files.js';
 import { parseEntry, sanitizeEntry, type DiagnosticsEntry } from './entry.js';
 
-export type { DiagnosticsEntry, DiagnosticsMeta, SafeStorageStatus } from './entry.js';
+export type { DiagnosticsEntry } from './entry.js';
 export type { DiagnosticsFs } from './files.js';
 
 export interface DiagnosticsOptions {

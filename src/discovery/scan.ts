@@ -12,7 +12,7 @@ import type { RawFinding } from './types.js';
  * connection), then every fingerprint path at once. `null` when nothing answered or the answers
  * are not a model server's.
  */
-export async function probeCandidate(candidate: Candidate, options: ProbeOptions): Promise<RawFinding | null> {
+async function probeCandidate(candidate: Candidate, options: ProbeOptions): Promise<RawFinding | null> {
   const target: ProbeTarget = { address: candidate.address, port: candidate.port, hostHeader: `${candidate.urlHost}:${candidate.port}` };
   const started = performance.now();
   const models = await probe(target, MODELS_PATH, options);
@@ -50,7 +50,7 @@ const isIpv6Url = (finding: RawFinding): boolean => finding.endpointUrl.startsWi
  * One finding per canonical endpoint (127.0.0.1, localhost and [::1] are one host). The first
  * candidate wins, except that an IPv4 address is preferred: every client can reach it.
  */
-export function mergeDuplicates(findings: (RawFinding | null)[]): RawFinding[] {
+function mergeDuplicates(findings: (RawFinding | null)[]): RawFinding[] {
   const byKey = new Map<string, RawFinding>();
   for (const finding of findings) {
     if (finding === null) continue;

@@ -15,14 +15,12 @@ export type {
   DiscoverResult,
   DiscoveryConfig,
   DiscoveryFinding,
-  DiscoveryStatus,
   ExistingProfileRef,
-  ServerKind,
 } from './types.js';
 
-export const DEFAULT_TIMEOUT_MS = 3_000;
-export const MIN_TIMEOUT_MS = 500;
-export const MAX_TIMEOUT_MS = 5_000;
+const DEFAULT_TIMEOUT_MS = 3_000;
+const MIN_TIMEOUT_MS = 500;
+const MAX_TIMEOUT_MS = 5_000;
 const DEFAULT_CACHE_TTL_MS = 5 * 60_000;
 const DEFAULT_BODY_CAP_BYTES = 64 * 1024;
 /** A port that does not complete the handshake in this time is treated as closed. */

@@ -16,7 +16,7 @@ export function findSpecPath(from = path.dirname(fileURLToPath(import.meta.url))
   for (let dir = from; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'openapi', 'llm-profiles.yaml');
     if (existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new Error('openapi/llm-profiles.yaml not found above ' + from);
+    if (path.dirname(dir) === dir) throw new Error(`openapi/llm-profiles.yaml not found above ${from}`);
   }
 }
 

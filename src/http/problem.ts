@@ -4,14 +4,14 @@
  * whose details go only to the log.
  */
 import type { Response } from 'express';
-import { providerTypeValues, type components } from '../../generated/llm-profiles.js';
-import { DomainError, RateLimitedError, ValidationError, ConflictError, VaultLockedError, VaultReadError, type FieldError, type ProblemCode } from '../errors.js';
+import { providerTypeValues } from '../../generated/llm-profiles.js';
+import { type DomainError, RateLimitedError, ValidationError, ConflictError, VaultLockedError, VaultReadError, type FieldError, type ProblemCode } from '../errors.js';
 import { MethodNotAllowedError } from './errors.js';
 import { hasMessage, translate, type Locale, type MessageParams } from '../i18n/index.js';
 import { contextOf, metaOf } from './context.js';
 import type { ProblemPayload } from './types.js';
 
-export const STATUS_OF: Record<ProblemCode, number> = {
+const STATUS_OF: Record<ProblemCode, number> = {
   VALIDATION_ERROR: 400,
   UNAUTHORIZED: 401,
   HOST_NOT_ALLOWED: 403,
@@ -48,7 +48,7 @@ function fieldName(pointer: string): string {
   return last.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
-export function fieldErrorMessage(locale: Locale, error: FieldError): string {
+function fieldErrorMessage(locale: Locale, error: FieldError): string {
   const params = localiseParams(locale, { field: fieldName(error.pointer), ...error.params });
   return translate(locale, error.messageKey, params, error.fallback ?? translate(locale, 'field.invalid', params));
 }
@@ -59,7 +59,7 @@ function variantKey(error: DomainError): string | null {
   return null;
 }
 
-export function problemOf(error: DomainError, locale: Locale, instance: string): ProblemPayload {
+function problemOf(error: DomainError, locale: Locale, instance: string): ProblemPayload {
   const code = error.code;
   const params = localiseParams(locale, error.params);
   const variant = variantKey(error);

@@ -16,7 +16,7 @@ export interface ProfileFields {
   consentTimestamp: string | null;
 }
 
-export const NAME_MAX_LENGTH = 100;
+const NAME_MAX_LENGTH = 100;
 const AZURE_HOST_SUFFIXES = ['.openai.azure.com', '.cognitiveservices.azure.com', '.services.ai.azure.com'];
 const SECRET_QUERY_NAME = /key|token|secret|sig|signature|password|passwd|auth|credential|session/i;
 
@@ -54,14 +54,14 @@ function endpointErrors(fields: ProfileFields, pointer: string): FieldError[] {
 }
 
 /** Whether a profile of this shape must carry an API key. */
-export function requiresApiKey(fields: Pick<ProfileFields, 'providerType' | 'endpointUrl'>): boolean {
+function requiresApiKey(fields: Pick<ProfileFields, 'providerType' | 'endpointUrl'>): boolean {
   if (fields.providerType === 'azure' || fields.providerType === 'anthropic') return true;
   if (fields.providerType !== 'custom') return false;
   const url = parseEndpoint(fields.endpointUrl);
   return url !== null && classifyHostname(url.hostname) === 'public';
 }
 
-export function isLoopbackEndpoint(endpointUrl: string): boolean {
+function isLoopbackEndpoint(endpointUrl: string): boolean {
   const url = parseEndpoint(endpointUrl);
   return url !== null && classifyHostname(url.hostname) === 'loopback';
 }

@@ -6,7 +6,7 @@
 import { classifyStatus, compactTimings, count, errorFields, failure, isRecord, isSuccessStatus, joinUrl, retryAfterMs, successBody, withoutSuffix } from './classify.js';
 import type { ChatAnswer, ChatPlan, ChatTarget, ProviderAdapter, ProviderFailure, ProviderReply } from './types.js';
 
-export const ANTHROPIC_VERSION = '2023-06-01';
+const ANTHROPIC_VERSION = '2023-06-01';
 export const ANTHROPIC_DEFAULT_MODEL = 'claude-haiku-4-5';
 const TEST_MAX_TOKENS = 64;
 /** Billing trouble arrives as a 400 invalid_request_error; only its wording tells it apart. */

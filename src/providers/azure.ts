@@ -7,7 +7,7 @@ import { chatCompletionBody, readChatCompletion } from './chat-completions.js';
 import { classifyStatus, errorFields, failure, isSuccessStatus, joinUrl, retryAfterMs } from './classify.js';
 import type { ChatAnswer, ChatPlan, ChatTarget, ProviderAdapter, ProviderFailure, ProviderReply } from './types.js';
 
-export const AZURE_API_VERSION = '2024-10-21';
+const AZURE_API_VERSION = '2024-10-21';
 
 /** The resource's root: whatever the learner pasted after `/openai` is rebuilt from the deployment. */
 function resourceBase(endpointUrl: string): URL {

@@ -26,7 +26,7 @@ export interface ModelState {
   activeProfileId: string | null;
 }
 
-export type Fields = Omit<ModelProfile, 'id' | 'hasApiKey'>;
+type Fields = Omit<ModelProfile, 'id' | 'hasApiKey'>;
 
 /** What a request should get: the status, the problem code for an error, and for a success the state after. */
 export type Prediction = { status: number; code?: string };

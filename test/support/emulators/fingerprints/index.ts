@@ -2,7 +2,6 @@ import { handlerFor, DEFAULT_MODELS, type EmulatorKind } from './kinds.js';
 import { startRecordingServer, type RecordedRequest } from './recording-server.js';
 
 export type { EmulatorKind } from './kinds.js';
-export type { RecordedRequest } from './recording-server.js';
 
 export interface FingerprintEmulator {
   kind: EmulatorKind;

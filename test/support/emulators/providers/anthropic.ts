@@ -12,7 +12,7 @@ export type AnthropicScenario = { delayMs?: number } & (
   | { name: 'overloaded' }
 );
 
-export const ANTHROPIC_EMULATOR_VERSION = '2023-06-01';
+const ANTHROPIC_EMULATOR_VERSION = '2023-06-01';
 
 function anthropicError(type: string, message: string): unknown {
   return { type: 'error', error: { type, message } };

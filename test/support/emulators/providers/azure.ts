@@ -10,7 +10,7 @@ export type AzureScenario = { delayMs?: number } & (
   | { name: 'rate-limited'; retryAfterSeconds?: number; retryAfterMs?: number }
 );
 
-export const AZURE_EMULATOR_API_VERSION = '2024-10-21';
+const AZURE_EMULATOR_API_VERSION = '2024-10-21';
 const DEPLOYMENT_PATH = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
 
 export function azureHandler(state: EmulatorState<AzureScenario>): Handler {

@@ -12,8 +12,7 @@ import { openAiHandler, type OpenAiOptions, type OpenAiScenario } from './openai
 import { silentHandler, trickleHandler } from './stalling.js';
 import type { EmulatorState } from './state.js';
 
-export type { RecordedRequest } from './harness.js';
-export type { AnthropicScenario, AzureScenario, LlamaCppScenario, OllamaScenario, OpenAiScenario };
+export type { AnthropicScenario, OpenAiScenario };
 
 export interface ScenarioByKind {
   'llama.cpp': LlamaCppScenario;
