@@ -1,17 +1,30 @@
 import type { Config } from 'jest';
 
 // lowdb and got are ESM-only, so the suite runs as native ESM (node --experimental-vm-modules).
-const config: Config = {
+const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
-  testTimeout: 30_000,
+  // A safety net for a hung test, not a speed check: generous, so a loaded machine does not trip it.
+  testTimeout: 120_000,
+} satisfies Config;
+
+/**
+ * One project per kind of test, so a developer can run the quick ones alone
+ * (`npm run test:unit`, `test:integration`, `test:contract`, `test:proof`). `npm test` runs the
+ * proof project after the others rather than beside them: its kill -9 and fuzz runs keep both
+ * cores busy for minutes, and nothing else should have to share the machine with them.
+ */
+const project = (name: string): Config => ({ ...shared, displayName: name, roots: [`<rootDir>/test/${name}`], testMatch: ['**/*.test.ts'] });
+
+const config: Config = {
+  projects: ['unit', 'integration', 'contract', 'proof'].map(project),
   maxWorkers: 2,
+  // Also here: jest reads the timeout from the top-level config when projects are used.
+  testTimeout: shared.testTimeout,
 };
 
 export default config;

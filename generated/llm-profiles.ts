@@ -367,11 +367,8 @@ export interface components {
             changes: components["schemas"]["ProfileChanges"];
             context?: components["schemas"]["RequestContext"];
         };
-        /** @description Optional; activation needs no options. */
-        ActivateProfileRequest: {
-            /** @description Accepted for compatibility; activation behaves the same either way. */
-            force?: boolean;
-        };
+        /** @description Optional and empty; activation takes no options. */
+        ActivateProfileRequest: Record<string, never>;
         /** @description Short localised sentences a screen reader can announce for the profile. */
         Accessibility: {
             label: string;
@@ -1713,3 +1710,29 @@ export interface operations {
         };
     };
 }
+type FlattenedDeepRequired<T> = {
+    [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
+};
+type ReadonlyArray<T> = [
+    Exclude<T, undefined>
+] extends [
+    unknown[]
+] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const providerTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProviderType"]> = ["llama.cpp", "ollama", "azure", "custom", "anthropic"];
+export const localityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Locality"]> = ["this-device", "local-network", "internet"];
+export const safeStorageStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SafeStorageStatus"]> = ["available", "unavailable"];
+export const outcomeErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OutcomeErrorCode"]> = ["TIMEOUT", "NETWORK_ERROR", "DNS_ERROR", "TLS_ERROR", "PROVIDER_UNAUTHORIZED", "PROVIDER_FORBIDDEN", "MODEL_NOT_FOUND", "MODEL_LOADING", "RATE_LIMITED", "QUOTA_EXHAUSTED", "CONTENT_FILTERED", "ANSWER_CUT_OFF", "PROVIDER_ERROR", "INVALID_RESPONSE", "REDIRECT_REFUSED", "ADDRESS_NOT_ALLOWED"];
+export const testOutcomeResponseTokensPerSecondSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TestOutcomeResponse"]["tokensPerSecondSource"]> = ["provider", "estimated"];
+export const modelListErrorCodeOneOf1Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ModelListErrorCode"]> = ["LISTING_NOT_SUPPORTED"];
+export const discoveryScopeStrategyValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DiscoveryScope"]["strategy"]> = ["local", "remote"];
+export const discoveryFindingServerKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DiscoveryFinding"]["serverKind"]> = ["ollama", "llama.cpp", "lmstudio", "vllm", "localai", "koboldcpp", "textgen-webui", "jan", "openai-compatible"];
+export const discoveryFindingStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DiscoveryFinding"]["status"]> = ["available", "loading", "auth-required", "already-configured", "conflict"];
+export const diagnosticsEntryKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DiagnosticsEntry"]["kind"]> = ["request", "outbound", "event"];
+export const safeStorageReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SafeStorageReason"]> = ["key-missing", "key-unreadable", "key-permissions", "key-owner", "key-malformed", "key-mismatch", "keyring-locked", "keyring-absent", "keyring-timeout", "keyring-key-missing"];
+export const keyStoreValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["KeyStore"]> = ["keyring", "file"];
+export const healthResponseStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthResponse"]["status"]> = ["ok", "degraded"];
+export const healthResponseVaultValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthResponse"]["vault"]> = ["ok", "unreadable"];
+export const healthResponseVaultReasonOneOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthResponse"]["vaultReason"]> = ["parse", "invariant", "io"];
+export const problemCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProblemCode"]> = ["VALIDATION_ERROR", "UNAUTHORIZED", "HOST_NOT_ALLOWED", "ORIGIN_NOT_ALLOWED", "NOT_FOUND", "PROFILE_NOT_FOUND", "METHOD_NOT_ALLOWED", "NOT_ACCEPTABLE", "ACTIVE_PROFILE_REQUIRED", "ALTERNATE_NOT_FOUND", "DUPLICATE_PROFILE_NAME", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "SAFE_STORAGE_UNAVAILABLE", "RATE_LIMITED", "VAULT_READ_ERROR", "VAULT_WRITE_ERROR", "INTERNAL_ERROR"];
+export const problemReasonOneOf1Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Problem"]["reason"]> = ["secret-unreadable"];
+export const componentsHeadersContentLanguageValues: ReadonlyArray<FlattenedDeepRequired<components>["headers"]["ContentLanguage"]> = ["en", "es"];

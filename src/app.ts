@@ -4,7 +4,8 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { DomainError, InternalError, RouteNotFoundError, VaultReadError } from './errors.js';
+import { DomainError, InternalError, VaultReadError } from './errors.js';
+import { RouteNotFoundError } from './http/errors.js';
 import type { DiagnosticsRecorder } from './diagnostics/recorder.js';
 import type { DiscoveryService } from './discovery/service.js';
 import type { ModelCatalogue } from './catalogue/service.js';
@@ -18,10 +19,12 @@ import { contractValidator, translateFrameworkError, type ContractDocument } fro
 import { bearerAuth, hostGuard, jsonAcceptedOnly, jsonBodiesOnly, originGuard, securityHeaders } from './http/guards.js';
 import { sendProblem } from './http/problem.js';
 import { perTokenRateLimit, type RateLimitRule } from './http/rate-limit.js';
+import { diagnosticsRoutes } from './http/routes/diagnostics.js';
 import { discoveryRoutes } from './http/routes/discovery.js';
+import { specRoutes } from './http/routes/docs.js';
+import { healthRoutes } from './http/routes/health.js';
 import { modelRoutes } from './http/routes/models.js';
 import { profileRoutes } from './http/routes/profiles.js';
-import { serviceRoutes, specRoutes } from './http/routes/service.js';
 import { testingRoutes } from './http/routes/testing.js';
 
 export interface AppDeps {
@@ -117,7 +120,8 @@ export function createApp(deps: AppDeps): express.Express {
   // Model lists are limited like tests, in a bucket of their own so loading a list does not use up tests.
   app.use(modelRoutes({ profiles: deps.profiles, catalogue: deps.catalogue, diagnostics: deps.diagnostics, modelsRateLimit: perTokenRateLimit(rateLimits.test) }));
   app.use(discoveryRoutes({ profiles: deps.profiles, discovery: deps.discovery, discoverRateLimit: perTokenRateLimit(rateLimits.discover) }));
-  app.use(serviceRoutes({ vault: deps.vault, diagnostics: deps.diagnostics, version: deps.version, keyStore: deps.safeStorage.kind }));
+  app.use(healthRoutes({ vault: deps.vault, version: deps.version, keyStore: deps.safeStorage.kind }));
+  app.use(diagnosticsRoutes({ diagnostics: deps.diagnostics }));
   app.use(() => {
     throw new RouteNotFoundError();
   });

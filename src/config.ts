@@ -32,8 +32,8 @@ export interface MigrateConfig {
   help: boolean;
 }
 
-export const DEFAULT_PORT = 4319;
-export const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_PORT = 4319;
+const DEFAULT_HOST = '127.0.0.1';
 export const TOKEN_ENV = 'LLM_PROFILES_API_TOKEN';
 
 interface OptionSpec {
@@ -86,7 +86,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: 'help', short: 'h', help: () => 'Show this help and exit' },
 ];
 
-export function defaultDataDir(): string {
+function defaultDataDir(): string {
   return envPaths('llm-profiles', { suffix: '' }).data;
 }
 

@@ -2,30 +2,10 @@
  * Domain errors. Services throw these; they know nothing of HTTP. The one place that turns
  * them into responses is src/http/problem.ts (code → status, localised text).
  */
+import type { components } from '../generated/llm-profiles.js';
 
-export const PROBLEM_CODES = [
-  'VALIDATION_ERROR',
-  'UNAUTHORIZED',
-  'HOST_NOT_ALLOWED',
-  'ORIGIN_NOT_ALLOWED',
-  'NOT_FOUND',
-  'PROFILE_NOT_FOUND',
-  'METHOD_NOT_ALLOWED',
-  'NOT_ACCEPTABLE',
-  'ACTIVE_PROFILE_REQUIRED',
-  'ALTERNATE_NOT_FOUND',
-  'DUPLICATE_PROFILE_NAME',
-  'PRECONDITION_FAILED',
-  'PAYLOAD_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE',
-  'SAFE_STORAGE_UNAVAILABLE',
-  'RATE_LIMITED',
-  'VAULT_READ_ERROR',
-  'VAULT_WRITE_ERROR',
-  'INTERNAL_ERROR',
-] as const;
-
-export type ProblemCode = (typeof PROBLEM_CODES)[number];
+/** The contract's ProblemCode; its values, for code that iterates them, are `problemCodeValues` in generated/. */
+export type ProblemCode = components['schemas']['ProblemCode'];
 
 /** A field-level complaint: `pointer` is a JSON pointer into the request (`/body/profile/name`). */
 export interface FieldError {
@@ -81,7 +61,7 @@ export class PreconditionFailedError extends DomainError {
 /** Safe storage (the vault key) is unavailable; `reason` is a short machine word, never a path. */
 export class VaultLockedError extends DomainError {
   readonly code = 'SAFE_STORAGE_UNAVAILABLE' as const;
-  constructor(readonly reason: string) {
+  constructor(readonly reason: NonNullable<components['schemas']['Problem']['reason']>) {
     super(`Safe storage is unavailable (${reason}).`, { reason });
   }
 }
@@ -105,62 +85,6 @@ export class RateLimitedError extends DomainError {
   readonly code = 'RATE_LIMITED' as const;
   constructor(readonly retryAfterSeconds: number) {
     super('Too many requests.', { retryAfterSeconds });
-  }
-}
-
-export class UnauthorizedError extends DomainError {
-  readonly code = 'UNAUTHORIZED' as const;
-  constructor() {
-    super('A valid bearer token is required.');
-  }
-}
-
-export class HostNotAllowedError extends DomainError {
-  readonly code = 'HOST_NOT_ALLOWED' as const;
-  constructor() {
-    super('The Host header does not name this service.');
-  }
-}
-
-export class OriginNotAllowedError extends DomainError {
-  readonly code = 'ORIGIN_NOT_ALLOWED' as const;
-  constructor() {
-    super('Requests from this origin are not allowed.');
-  }
-}
-
-export class UnsupportedMediaTypeError extends DomainError {
-  readonly code = 'UNSUPPORTED_MEDIA_TYPE' as const;
-  constructor() {
-    super('Request bodies must be application/json.');
-  }
-}
-
-export class PayloadTooLargeError extends DomainError {
-  readonly code = 'PAYLOAD_TOO_LARGE' as const;
-  constructor(limitBytes: number) {
-    super('The request body is too large.', { limitKb: Math.max(1, Math.round(limitBytes / 1024)) });
-  }
-}
-
-export class RouteNotFoundError extends DomainError {
-  readonly code = 'NOT_FOUND' as const;
-  constructor() {
-    super('No such resource.');
-  }
-}
-
-export class MethodNotAllowedError extends DomainError {
-  readonly code = 'METHOD_NOT_ALLOWED' as const;
-  constructor(readonly allow: string[]) {
-    super('Method not allowed.', { allow: allow.join(', ') });
-  }
-}
-
-export class NotAcceptableError extends DomainError {
-  readonly code = 'NOT_ACCEPTABLE' as const;
-  constructor() {
-    super('This service answers in JSON only.');
   }
 }
 

@@ -75,7 +75,7 @@ async function main(): Promise<number> {
       throw error;
     }
   }
-  let config;
+  let config: ReturnType<typeof readConfig>;
   try {
     config = readConfig(process.argv.slice(2), process.env);
   } catch (error) {

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { round } from './stats.js';
 
-export interface Target {
+interface Target {
   /** `atLeast` for throughput ratios, `atMost` for latencies and sizes. */
   kind: 'atLeast' | 'atMost';
   value: number;

@@ -6,8 +6,7 @@
 
 import type { components } from '../../generated/llm-profiles.js';
 
-export type SafeStorageStatus = components['schemas']['SafeStorageStatus'];
-export type DiagnosticsMeta = Record<string, string | number | boolean | null>;
+type DiagnosticsMeta = Record<string, string | number | boolean | null>;
 
 /** The contract's DiagnosticsEntry; `meta` holds safe metadata only (lengths, counts, host names). */
 export type DiagnosticsEntry = Omit<components['schemas']['DiagnosticsEntry'], 'meta'> & { meta?: DiagnosticsMeta };
@@ -39,7 +38,7 @@ function stripUrl(text: string): string {
 }
 
 /** Cleans free text for the trail: no control characters, URLs, path queries or credentials. */
-export function safeText(value: string, max: number): string {
+function safeText(value: string, max: number): string {
   let text = value.replace(CONTROL_CHARS, ' ').replace(URL_IN_TEXT, stripUrl).replace(BEARER_CREDENTIAL, '$1 [redacted]');
   if (text.startsWith('/')) text = text.replace(/[?#].*$/, '');
   return text.length > max ? text.slice(0, max) : text;

@@ -1,5 +1,5 @@
 /**
- * Breadcrumb recorder (DESIGN §8). `record` only cleans the entry and queues it, so it never
+ * Breadcrumb recorder (docs/architecture.md §8). `record` only cleans the entry and queues it, so it never
  * slows or fails the response it describes; a background drain appends queued lines in
  * batches. A failing disk is counted and reported (at most once a minute) while the in-memory
  * ring of recent entries keeps working.
@@ -7,7 +7,7 @@
 import { RotatingFiles, defaultDiagnosticsFs, type DiagnosticsFs } from './files.js';
 import { parseEntry, sanitizeEntry, type DiagnosticsEntry } from './entry.js';
 
-export type { DiagnosticsEntry, DiagnosticsMeta, SafeStorageStatus } from './entry.js';
+export type { DiagnosticsEntry } from './entry.js';
 export type { DiagnosticsFs } from './files.js';
 
 export interface DiagnosticsOptions {

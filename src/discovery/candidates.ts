@@ -1,6 +1,6 @@
 import { isIP, type LookupFunction } from 'node:net';
 import { ValidationError, type FieldError } from '../errors.js';
-import { classifyAddress, classifyHostname } from '../net/address.js';
+import { classifyAddress, classifyHostname, withoutBrackets } from '../net/address.js';
 
 /** One host × port to probe. */
 export interface Candidate {
@@ -25,8 +25,7 @@ const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9
 /** Lower-cases, drops IPv6 brackets and a trailing dot. */
 export function normaliseHost(raw: string): string {
   const trimmed = raw.trim().toLowerCase();
-  const bare = trimmed.startsWith('[') && trimmed.endsWith(']') ? trimmed.slice(1, -1) : trimmed;
-  return bare.replace(/\.$/, '');
+  return withoutBrackets(trimmed).replace(/\.$/, '');
 }
 
 function urlHostOf(host: string): string {
@@ -39,12 +38,12 @@ function urlHostOf(host: string): string {
  */
 export function checkRemoteHosts(hosts: string[] | undefined): string[] {
   if (hosts === undefined || hosts.length === 0) {
-    throw new ValidationError([{ pointer: '/body/scope/hosts', messageKey: 'rule.discovery.hostsRequired' }]);
+    throw new ValidationError([{ pointer: '/hosts', messageKey: 'rule.discovery.hostsRequired' }]);
   }
   const errors: FieldError[] = [];
   const normalised = hosts.map((raw, index) => {
     const host = normaliseHost(raw);
-    const pointer = `/body/scope/hosts/${index}`;
+    const pointer = `/hosts/${index}`;
     if (isIP(host) !== 0) {
       if (classifyAddress(host) === 'forbidden') errors.push({ pointer, messageKey: 'rule.discovery.hostForbidden', params: { host } });
     } else if (!HOSTNAME.test(host)) {

@@ -1,3 +1,4 @@
+import { isRecord } from '../is-record.js';
 import { JAN_PORT } from './kinds.js';
 import type { NoteCode, ProbeStatus, ServerKind } from './types.js';
 import type { ProbeResponse } from './probe.js';
@@ -63,10 +64,6 @@ const MAX_MODEL_NAME = 256;
 const MAX_VERSION = 64;
 
 type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function is2xx(r: ProbeResponse | null): r is ProbeResponse {
   return r !== null && r.status >= 200 && r.status < 300;

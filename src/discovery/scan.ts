@@ -84,7 +84,7 @@ const isIpv6Url = (finding: RawFinding): boolean => finding.endpointUrl.startsWi
  * One finding per canonical endpoint (127.0.0.1, localhost and [::1] are one host). The first
  * candidate wins, except that an IPv4 address is preferred: every client can reach it.
  */
-export function mergeDuplicates(findings: (RawFinding | null)[]): RawFinding[] {
+function mergeDuplicates(findings: (RawFinding | null)[]): RawFinding[] {
   const byKey = new Map<string, RawFinding>();
   for (const finding of findings) {
     if (finding === null) continue;

@@ -19,15 +19,14 @@ export type {
   DiscoverResult,
   DiscoveryConfig,
   DiscoveryFinding,
-  DiscoveryStatus,
   ExistingProfileRef,
   Exposure,
   ServerKind,
 } from './types.js';
 
-export const DEFAULT_TIMEOUT_MS = 3_000;
-export const MIN_TIMEOUT_MS = 500;
-export const MAX_TIMEOUT_MS = 5_000;
+const DEFAULT_TIMEOUT_MS = 3_000;
+const MIN_TIMEOUT_MS = 500;
+const MAX_TIMEOUT_MS = 5_000;
 const DEFAULT_CACHE_TTL_MS = 5 * 60_000;
 const DEFAULT_BODY_CAP_BYTES = 64 * 1024;
 /** A port that does not complete the handshake in this time is treated as closed. */
@@ -71,7 +70,7 @@ interface Scan {
 
 function checkTimeout(timeoutMs: number | undefined): number {
   if (timeoutMs === undefined) return DEFAULT_TIMEOUT_MS;
-  const pointer = '/body/scope/timeoutMs';
+  const pointer = '/timeoutMs';
   if (!Number.isFinite(timeoutMs) || timeoutMs < MIN_TIMEOUT_MS) {
     throw new ValidationError([{ pointer, messageKey: 'field.minimum', params: { field: 'timeoutMs', limit: MIN_TIMEOUT_MS } }]);
   }

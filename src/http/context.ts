@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { pickLocale, type Locale } from '../i18n/index.js';
 import type { SafeStorageReason } from '../vault/safe-storage.js';
+import type { ResponseMeta } from './types.js';
 
 /** Per-request facts every response and diagnostics line carries. Lives in `res.locals.ctx`. */
 export interface RequestContext {
@@ -35,7 +36,7 @@ export function elapsedMs(ctx: RequestContext): number {
 }
 
 /** The four meta fields that sit beside every payload, success or error. */
-export function metaOf(ctx: RequestContext): { correlationId: string; requestId: string; durationMs: number; safeStorageStatus: 'available' | 'unavailable' } {
+export function metaOf(ctx: RequestContext): ResponseMeta {
   return { correlationId: ctx.correlationId, requestId: ctx.requestId, durationMs: elapsedMs(ctx), safeStorageStatus: ctx.safeStorageStatus };
 }
 

@@ -8,23 +8,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { load as parse } from 'js-yaml';
-import {
-  DomainError,
-  MethodNotAllowedError,
-  NotAcceptableError,
-  PayloadTooLargeError,
-  RouteNotFoundError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-  type FieldError,
-} from '../errors.js';
+import { DomainError, ValidationError, type FieldError } from '../errors.js';
+import { MethodNotAllowedError, NotAcceptableError, PayloadTooLargeError, RouteNotFoundError, UnsupportedMediaTypeError } from './errors.js';
 
 /** The spec sits at the package root; this module runs from src/ (tests) or dist/src/ (built). */
 export function findSpecPath(from = path.dirname(fileURLToPath(import.meta.url))): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'openapi', 'llm-profiles.yaml');
     if (existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new Error('openapi/llm-profiles.yaml not found above ' + from);
+    if (path.dirname(dir) === dir) throw new Error(`openapi/llm-profiles.yaml not found above ${from}`);
   }
 }
 

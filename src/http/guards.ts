@@ -4,7 +4,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { HostNotAllowedError, NotAcceptableError, OriginNotAllowedError, UnauthorizedError, UnsupportedMediaTypeError } from '../errors.js';
+import { HostNotAllowedError, NotAcceptableError, OriginNotAllowedError, UnauthorizedError, UnsupportedMediaTypeError } from './errors.js';
 
 const LOOPBACK_HOSTNAMES = ['localhost', '127.0.0.1', '[::1]'];
 

@@ -4,11 +4,14 @@
  * whose details go only to the log.
  */
 import type { Response } from 'express';
-import { DomainError, MethodNotAllowedError, RateLimitedError, ValidationError, ConflictError, VaultLockedError, VaultReadError, type FieldError, type ProblemCode } from '../errors.js';
+import { providerTypeValues } from '../../generated/llm-profiles.js';
+import { type DomainError, RateLimitedError, ValidationError, ConflictError, VaultLockedError, VaultReadError, type FieldError, type ProblemCode } from '../errors.js';
+import { MethodNotAllowedError } from './errors.js';
 import { hasMessage, translate, type Locale, type MessageParams } from '../i18n/index.js';
 import { contextOf, metaOf } from './context.js';
+import type { ProblemPayload } from './types.js';
 
-export const STATUS_OF: Record<ProblemCode, number> = {
+const STATUS_OF: Record<ProblemCode, number> = {
   VALIDATION_ERROR: 400,
   UNAUTHORIZED: 401,
   HOST_NOT_ALLOWED: 403,
@@ -30,7 +33,7 @@ export const STATUS_OF: Record<ProblemCode, number> = {
   INTERNAL_ERROR: 500,
 };
 
-const PROVIDER_TYPES = new Set(['llama.cpp', 'ollama', 'azure', 'custom', 'anthropic']);
+const PROVIDER_TYPES = new Set<string>(providerTypeValues);
 
 /** Provider types in messages read as their display names ("Azure OpenAI", not "azure"). */
 function localiseParams(locale: Locale, params: MessageParams = {}): MessageParams {
@@ -45,7 +48,7 @@ function fieldName(pointer: string): string {
   return last.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
-export function fieldErrorMessage(locale: Locale, error: FieldError): string {
+function fieldErrorMessage(locale: Locale, error: FieldError): string {
   const params = localiseParams(locale, { field: fieldName(error.pointer), ...error.params });
   return translate(locale, error.messageKey, params, error.fallback ?? translate(locale, 'field.invalid', params));
 }
@@ -56,26 +59,13 @@ function variantKey(error: DomainError): string | null {
   return null;
 }
 
-export interface ProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance: string;
-  code: ProblemCode;
-  userMessage: string;
-  remediation: string;
-  errors?: { pointer: string; message: string }[];
-  reason?: string;
-}
-
-export function problemOf(error: DomainError, locale: Locale, instance: string): ProblemBody {
+function problemOf(error: DomainError, locale: Locale, instance: string): ProblemPayload {
   const code = error.code;
   const params = localiseParams(locale, error.params);
   const variant = variantKey(error);
   const remediation = variant && hasMessage(variant) ? translate(locale, variant, params) : translate(locale, `problem.${code}.remediation`, params);
   const fieldErrors = error instanceof ValidationError || error instanceof ConflictError ? error.fieldErrors : [];
-  const body: ProblemBody = {
+  const body: ProblemPayload = {
     type: `https://llm-tutor.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,
     title: translate(locale, `problem.${code}.title`, params),
     status: STATUS_OF[code],

@@ -1,18 +1,19 @@
-import type { operations } from '../../generated/llm-profiles.js';
+import type { components, operations } from '../../generated/llm-profiles.js';
+import type { OperationRequestBodyContent, SuccessResponseJSON } from 'openapi-typescript-helpers';
 
-/** The JSON request body of an operation, from the generated contract types. */
-export type RequestBody<Op extends keyof operations> = operations[Op] extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
+/** The four fields every response carries beside its payload; the sender adds them (context.ts). */
+type MetaField = 'correlationId' | 'requestId' | 'durationMs' | 'safeStorageStatus';
+
+export type ResponseMeta = Pick<components['schemas']['Problem'], MetaField>;
+
+/** The request body of an operation (every body in the contract is JSON); present when the operation's body is optional too. */
+export type RequestBody<Op extends keyof operations> = NonNullable<OperationRequestBodyContent<operations[Op]>>;
 
 /** Query parameters of an operation. */
 export type QueryOf<Op extends keyof operations> = operations[Op]['parameters'] extends { query?: infer Q } ? NonNullable<Q> : never;
 
 /** The 2xx JSON body of an operation, minus the meta fields the sender adds. */
-type SuccessBody<Op extends keyof operations> = operations[Op]['responses'] extends infer R
-  ? R extends { 200: { content: { 'application/json': infer B } } }
-    ? B
-    : R extends { 201: { content: { 'application/json': infer B } } }
-      ? B
-      : never
-  : never;
+export type Payload<Op extends keyof operations> = Omit<SuccessResponseJSON<operations[Op]>, MetaField>;
 
-export type Payload<Op extends keyof operations> = Omit<SuccessBody<Op>, 'correlationId' | 'requestId' | 'durationMs' | 'safeStorageStatus'>;
+/** A problem+json body, minus the meta fields the sender adds. */
+export type ProblemPayload = Omit<components['schemas']['Problem'], MetaField>;

@@ -3,12 +3,12 @@
  * profiles, outcomes, discovery) exporting a `Catalogue`; this module merges them and fills
  * `{placeholders}`. English is the fallback for any key a locale lacks.
  */
-import type { Catalogue, Locale, MessageParams } from './types.js';
+import type { Locale, MessageParams } from './types.js';
 import { catalogues } from './messages/index.js';
 
-export type { Catalogue, Locale, MessageParams } from './types.js';
+export type { Locale, MessageParams } from './types.js';
 export const LOCALES: readonly Locale[] = ['en', 'es'];
-export const DEFAULT_LOCALE: Locale = 'en';
+const DEFAULT_LOCALE: Locale = 'en';
 
 const merged: Record<Locale, Record<string, string>> = { en: {}, es: {} };
 for (const catalogue of catalogues) {
@@ -17,10 +17,6 @@ for (const catalogue of catalogues) {
 
 export function hasMessage(key: string, locale: Locale = DEFAULT_LOCALE): boolean {
   return Object.hasOwn(merged[locale], key);
-}
-
-export function messageKeys(locale: Locale = DEFAULT_LOCALE): string[] {
-  return Object.keys(merged[locale]);
 }
 
 export function template(locale: Locale, key: string): string | undefined {

@@ -1,5 +1,5 @@
 /**
- * Structured logging with pino behind allow-list serializers (DESIGN §5, §7). A raw outbound
+ * Structured logging with pino behind allow-list serializers (docs/architecture.md §5, §7). A raw outbound
  * HTTP error carries the request's headers, body and full URL, and its message may quote the
  * response, so errors are reduced to {name, code, statusCode, host} before anything is written;
  * `redact` covers secret-named fields that reach the log some other way.

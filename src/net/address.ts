@@ -23,8 +23,13 @@ const FORBIDDEN_RANGES = new Set([
   'discard',
 ]);
 
+/** `[::1]` → `::1`: URL hostnames bracket IPv6 literals; resolvers and address parsers do not. */
+export function withoutBrackets(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
 export function classifyAddress(address: string): AddressClass {
-  const bare = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
+  const bare = withoutBrackets(address);
   if (!ipaddr.isValid(bare)) return 'forbidden';
   let parsed = ipaddr.parse(bare);
   if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
@@ -44,7 +49,7 @@ const LAN_SUFFIXES = ['.local', '.lan', '.home.arpa', '.internal'];
  * name machines on the learner's network; other names count as public until resolved.
  */
 export function classifyHostname(hostname: string): AddressClass {
-  const bare = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
+  const bare = withoutBrackets(hostname);
   const lower = bare.toLowerCase().replace(/\.$/, '');
   if (lower === 'localhost' || lower.endsWith('.localhost')) return 'loopback';
   if (isIP(lower) !== 0) return classifyAddress(lower);

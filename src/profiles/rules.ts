@@ -1,5 +1,5 @@
 /**
- * The profile rules of DESIGN §4, in one place, used by create, update and the draft test.
+ * The profile rules of docs/architecture.md §4, in one place, used by create, update and the draft test.
  * Schema checks (types, lengths, enums) happen in the contract validator before these run;
  * these are the rules a schema cannot say.
  */
@@ -16,7 +16,7 @@ export interface ProfileFields {
   consentTimestamp: string | null;
 }
 
-export const NAME_MAX_LENGTH = 100;
+const NAME_MAX_LENGTH = 100;
 const AZURE_HOST_SUFFIXES = ['.openai.azure.com', '.cognitiveservices.azure.com', '.services.ai.azure.com'];
 const SECRET_QUERY_NAME = /key|token|secret|sig|signature|password|passwd|auth|credential|session/i;
 
@@ -54,38 +54,38 @@ function endpointErrors(fields: ProfileFields, pointer: string): FieldError[] {
 }
 
 /** Whether a profile of this shape must carry an API key. */
-export function requiresApiKey(fields: Pick<ProfileFields, 'providerType' | 'endpointUrl'>): boolean {
+function requiresApiKey(fields: Pick<ProfileFields, 'providerType' | 'endpointUrl'>): boolean {
   if (fields.providerType === 'azure' || fields.providerType === 'anthropic') return true;
   if (fields.providerType !== 'custom') return false;
   const url = parseEndpoint(fields.endpointUrl);
   return url !== null && classifyHostname(url.hostname) === 'public';
 }
 
-export function isLoopbackEndpoint(endpointUrl: string): boolean {
+function isLoopbackEndpoint(endpointUrl: string): boolean {
   const url = parseEndpoint(endpointUrl);
   return url !== null && classifyHostname(url.hostname) === 'loopback';
 }
 
 /**
- * Checks a complete profile. `base` is the JSON pointer of the object the fields came from
- * (`/body/profile` or `/body/changes`); `hasApiKey` is whether the result would carry a key.
+ * Checks a complete profile; `hasApiKey` is whether the result would carry a key. Pointers name
+ * the profile's own fields (`/name`); the route places them in the request.
  */
-export function checkProfile(fields: ProfileFields, hasApiKey: boolean, base: string): FieldError[] {
+export function checkProfile(fields: ProfileFields, hasApiKey: boolean): FieldError[] {
   const errors: FieldError[] = [];
   const name = normaliseName(fields.name);
-  if (name.length === 0) errors.push({ pointer: `${base}/name`, messageKey: 'rule.name.blank' });
-  else if (name.length > NAME_MAX_LENGTH) errors.push({ pointer: `${base}/name`, messageKey: 'rule.name.tooLong', params: { limit: NAME_MAX_LENGTH } });
+  if (name.length === 0) errors.push({ pointer: '/name', messageKey: 'rule.name.blank' });
+  else if (name.length > NAME_MAX_LENGTH) errors.push({ pointer: '/name', messageKey: 'rule.name.tooLong', params: { limit: NAME_MAX_LENGTH } });
 
-  const urlErrors = endpointErrors(fields, `${base}/endpointUrl`);
+  const urlErrors = endpointErrors(fields, '/endpointUrl');
   errors.push(...urlErrors);
   if (urlErrors.length === 0 && !isLoopbackEndpoint(fields.endpointUrl) && !fields.consentTimestamp) {
-    errors.push({ pointer: `${base}/consentTimestamp`, messageKey: 'rule.consent.required' });
+    errors.push({ pointer: '/consentTimestamp', messageKey: 'rule.consent.required' });
   }
   if (fields.providerType === 'azure' && !fields.modelId) {
-    errors.push({ pointer: `${base}/modelId`, messageKey: 'rule.modelId.requiredAzure' });
+    errors.push({ pointer: '/modelId', messageKey: 'rule.modelId.requiredAzure' });
   }
   if (urlErrors.length === 0 && requiresApiKey(fields) && !hasApiKey) {
-    errors.push({ pointer: `${base}/apiKey`, messageKey: 'rule.apiKey.required', params: { provider: fields.providerType } });
+    errors.push({ pointer: '/apiKey', messageKey: 'rule.apiKey.required', params: { provider: fields.providerType } });
   }
   return errors;
 }

@@ -106,15 +106,15 @@ export class ProfileService {
   }
 
   /** Rules for a profile that is not saved (create and the draft test). */
-  checkDraft(input: ProfileInput, base = '/body/profile'): ProfileFields {
+  checkDraft(input: ProfileInput): ProfileFields {
     const fields: ProfileFields = {
       name: normaliseName(input.name),
       providerType: input.providerType,
       endpointUrl: input.endpointUrl,
       modelId: input.modelId ?? null,
-      consentTimestamp: normaliseTimestamp(input.consentTimestamp, `${base}/consentTimestamp`),
+      consentTimestamp: normaliseTimestamp(input.consentTimestamp, '/consentTimestamp'),
     };
-    const errors = checkProfile(fields, typeof input.apiKey === 'string', base);
+    const errors = checkProfile(fields, typeof input.apiKey === 'string');
     if (errors.length > 0) throw new ValidationError(errors);
     return fields;
   }
@@ -139,7 +139,7 @@ export class ProfileService {
     const id = this.newId();
     const { data, profile } = await this.vault.commit(async (draft) => {
       const key = await this.unlock(draft);
-      this.assertUniqueName(draft, fields.name, '/body/profile/name');
+      this.assertUniqueName(draft, fields.name, '/name');
       const stored: StoredProfile = {
         id,
         ...fields,
@@ -156,7 +156,7 @@ export class ProfileService {
 
   async update(id: string, changes: ProfileChanges, ifMatch?: string): Promise<ProfileRecord> {
     if (Object.keys(changes).length === 0) {
-      throw new ValidationError([{ pointer: '/body/changes', messageKey: 'field.minProperties' }]);
+      throw new ValidationError([{ pointer: '', messageKey: 'field.minProperties' }]);
     }
     const { data, profile } = await this.vault.commit(async (draft) => {
       const index = draft.profiles.findIndex((p) => p.id === id);
@@ -171,16 +171,16 @@ export class ProfileService {
         providerType: changes.providerType ?? before.providerType,
         endpointUrl: changes.endpointUrl ?? before.endpointUrl,
         modelId: changes.modelId !== undefined ? changes.modelId : before.modelId,
-        consentTimestamp: changes.consentTimestamp !== undefined ? normaliseTimestamp(changes.consentTimestamp, '/body/changes/consentTimestamp') : before.consentTimestamp,
+        consentTimestamp: changes.consentTimestamp !== undefined ? normaliseTimestamp(changes.consentTimestamp, '/consentTimestamp') : before.consentTimestamp,
       };
       const hadKey = current.apiKey !== null;
       const willHaveKey = changes.apiKey === undefined ? hadKey : changes.apiKey !== null;
-      const errors = checkProfile(after, willHaveKey, '/body/changes');
+      const errors = checkProfile(after, willHaveKey);
       if (keyMustBeResent(before, after, hadKey, changes.apiKey !== undefined)) {
-        errors.push({ pointer: '/body/changes/apiKey', messageKey: 'rule.apiKey.mustResend' });
+        errors.push({ pointer: '/apiKey', messageKey: 'rule.apiKey.mustResend' });
       }
       if (errors.length > 0) throw new ValidationError(errors);
-      if (changes.name !== undefined) this.assertUniqueName(draft, after.name, '/body/changes/name', id);
+      if (changes.name !== undefined) this.assertUniqueName(draft, after.name, '/name', id);
 
       const updated: StoredProfile = {
         ...current,
@@ -201,7 +201,7 @@ export class ProfileService {
       if (!ifMatchSatisfied(ifMatch, etagOf(current, draft.activeProfileId === id))) throw new PreconditionFailedError();
       if (successorId !== undefined && (successorId === id || !draft.profiles.some((p) => p.id === successorId))) {
         throw new ConflictError('ALTERNATE_NOT_FOUND', { successorProfileId: successorId }, [
-          { pointer: '/query/successorProfileId', messageKey: successorId === id ? 'rule.successor.self' : 'rule.successor.notFound', params: { successorProfileId: successorId } },
+          { pointer: '/successorProfileId', messageKey: successorId === id ? 'rule.successor.self' : 'rule.successor.notFound', params: { successorProfileId: successorId } },
         ]);
       }
       const wasActive = draft.activeProfileId === id;

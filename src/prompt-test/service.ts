@@ -36,7 +36,7 @@ import { redactDeep, redactText, secretsOf } from './redact.js';
 import type { StreamTiming } from './speed.js';
 import { speedOfAnswer, streamedChat } from './streamed.js';
 
-export type { OutcomeErrorCode, ProviderTimings, ProviderType } from '../providers/types.js';
+export type { OutcomeErrorCode, ProviderType } from '../providers/types.js';
 
 export interface TestTarget {
   profileId: string | null;
@@ -70,7 +70,6 @@ export interface PromptTestDeps {
   lookup?: LookupFunction;
   /** Default 1 MiB. */
   maxResponseBytes?: number;
-  defaultPrompt?: string;
   /** Milliseconds from any fixed origin; default performance.now. */
   now?: () => number;
   /** For diagnostics: never the prompt, the key or a body. */
@@ -88,9 +87,9 @@ export interface RunOptions {
   stream?: boolean;
 }
 
-export const DEFAULT_PROMPT = 'Reply with the single word: ready.';
-export const DEFAULT_TIMEOUT_MS = 30_000;
-export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+const DEFAULT_PROMPT = 'Reply with the single word: ready.';
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 const MODEL_NAME_MAX_CHARS = 256;
 /** Names inside sentences are shortened so a message stays readable and within the contract's length. */
 const PARAM_MAX_CHARS = 60;
@@ -119,20 +118,18 @@ interface Sent {
 export class PromptTestService {
   private readonly lookup: LookupFunction;
   private readonly maxResponseBytes: number;
-  private readonly defaultPrompt: string;
   private readonly now: () => number;
   private readonly onOutbound: ((event: OutboundEvent) => void) | undefined;
 
   constructor(deps: PromptTestDeps = {}) {
     this.lookup = deps.lookup ?? (dnsLookup as LookupFunction);
     this.maxResponseBytes = deps.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    this.defaultPrompt = deps.defaultPrompt ?? DEFAULT_PROMPT;
     this.now = deps.now ?? (() => performance.now());
     this.onOutbound = deps.onOutbound;
   }
 
   async run(target: TestTarget, options: RunOptions): Promise<TestOutcome> {
-    const prompt = options.prompt ?? this.defaultPrompt;
+    const prompt = options.prompt ?? DEFAULT_PROMPT;
     const promptLength = Array.from(prompt).length;
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const deadline = this.now() + timeoutMs;

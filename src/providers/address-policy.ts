@@ -7,7 +7,7 @@
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
-import { classifyAddress } from '../net/address.js';
+import { classifyAddress, withoutBrackets } from '../net/address.js';
 
 export type SavedAddressClass = 'loopback' | 'private' | 'public';
 
@@ -28,7 +28,7 @@ function notAllowed(): NodeJS.ErrnoException {
 
 /** Node connects to an IP literal without a lookup, so a literal host is judged up front. */
 export function literalHostAllowed(hostname: string, saved: SavedAddressClass): boolean | null {
-  const bare = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
+  const bare = withoutBrackets(hostname);
   return isIP(bare) === 0 ? null : isAllowedAddress(bare, saved);
 }
 

@@ -88,7 +88,7 @@ function contentText(content: unknown): string | null {
   return null;
 }
 
-export function usageTimings(body: Record<string, unknown>): ProviderTimings {
+function usageTimings(body: Record<string, unknown>): ProviderTimings {
   const usage = isRecord(body.usage) ? body.usage : {};
   return { promptTokens: count(usage.prompt_tokens), completionTokens: count(usage.completion_tokens) };
 }

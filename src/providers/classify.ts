@@ -4,7 +4,11 @@
  * matched against, never passed on), how long a provider asks us to wait, and the meaning of
  * a status code when nothing more specific applies.
  */
+import { isRecord } from '../is-record.js';
 import type { OutcomeErrorCode, ProviderFailure, ProviderReply } from './types.js';
+
+// The adapters read replies with it beside the other helpers here.
+export { isRecord };
 
 export interface ErrorFields {
   type: string | null;
@@ -22,10 +26,6 @@ const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
  * (Azure's "retry after 86400 seconds" for a daily quota) is the most useful thing to say.
  */
 const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function text(value: unknown): string | null {
   if (typeof value === 'string') return value;

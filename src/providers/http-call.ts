@@ -12,7 +12,7 @@ import type { Request as GotRequest } from 'got';
 import { ADDRESS_NOT_ALLOWED_CODE, literalHostAllowed, policyLookup, type SavedAddressClass } from './address-policy.js';
 import type { OutcomeErrorCode, OutboundRequest, ProviderFailure, ProviderReply } from './types.js';
 
-export const USER_AGENT = 'llm-profiles-api';
+const USER_AGENT = 'llm-profiles-api';
 
 /** The only parts of a got error that may be logged or classified. */
 export interface ReducedGotError {
@@ -39,7 +39,7 @@ export function reduceGotError(error: unknown): ReducedGotError {
   };
 }
 
-export interface CallTimings {
+interface CallTimings {
   connectMs: number | null;
   firstByteMs: number | null;
   totalMs: number | null;

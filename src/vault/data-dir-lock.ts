@@ -4,10 +4,11 @@
  * exists), so a reader never sees a half-written lock. A lock whose process is gone — killed
  * with -9, say — is taken over at once, so a restart never waits.
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { nodeFs } from './fs-layer.js';
+import { createByLink } from './scratch-files.js';
 
 const LOCK_NAME = '.lock';
 const ATTEMPTS = 5;
@@ -72,18 +73,8 @@ async function readLock(lockFile: string): Promise<string | null> {
   }
 }
 
-async function tryCreate(lockFile: string, content: string): Promise<boolean> {
-  const aside = `${lockFile}.${process.pid}.${randomBytes(6).toString('hex')}`;
-  await fs.writeFile(aside, content, { mode: 0o600, flag: 'wx' });
-  try {
-    await fs.link(aside, lockFile);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  } finally {
-    await fs.unlink(aside).catch(() => undefined);
-  }
+function tryCreate(lockFile: string, content: string): Promise<boolean> {
+  return createByLink(nodeFs, lockFile, content, 0o600, { sync: false });
 }
 
 /** Removes the lock only while it still holds `content`, so a lock just taken by another process survives. */

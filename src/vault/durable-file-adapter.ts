@@ -8,13 +8,10 @@ import path from 'node:path';
 import type { Adapter } from 'lowdb';
 import { VaultReadError, VaultWriteError } from '../errors.js';
 import type { FsLayer, WritableFile, WriteStep } from './fs-layer.js';
+import { escapeRegExp, sweepDebris } from './scratch-files.js';
 import { parseVaultData, type VaultData } from './state.js';
 
 const FILE_MODE = 0o600;
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | null)?.code === 'ENOENT';
@@ -94,13 +91,7 @@ export class DurableFileAdapter implements Adapter<VaultData> {
 
   /** Removes temp files and backup links a crashed write left behind. */
   async sweep(): Promise<void> {
-    let names: string[];
-    try {
-      names = await this.fs.readdir(this.dir);
-    } catch {
-      return;
-    }
-    await Promise.all(names.filter((name) => this.debris.test(name)).map((name) => this.discard(path.join(this.dir, name))));
+    await sweepDebris(this.fs, this.dir, this.debris);
   }
 
   private async writeTemp(temp: string, content: string | Uint8Array): Promise<void> {

@@ -3,14 +3,13 @@
  * written. Error messages name the offending field by position, never its value, so a stored
  * name or key never ends up in a log.
  */
-import type { components } from '../../generated/llm-profiles.js';
+import { providerTypeValues, type components } from '../../generated/llm-profiles.js';
+import { isRecord } from '../is-record.js';
 
 export type ProviderType = components['schemas']['ProviderType'];
 export type KeyStoreKind = components['schemas']['KeyStore'];
 
 const KEY_STORES: readonly KeyStoreKind[] = ['keyring', 'file'];
-
-export const PROVIDER_TYPES: readonly ProviderType[] = ['llama.cpp', 'ollama', 'azure', 'custom', 'anthropic'];
 
 /** An encrypted secret; `iv`, `tag` and `ct` are base64. */
 export interface KeyEnvelope {
@@ -60,10 +59,6 @@ const ENVELOPE_KEYS = ['v', 'alg', 'kid', 'iv', 'tag', 'ct'];
 
 type Fields = Record<string, unknown>;
 
-function isRecord(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 // Unknown fields are refused rather than dropped: rewriting the file would otherwise lose them.
 function checkKeys(value: Fields, allowed: readonly string[], where: string, optional: readonly string[] = []): void {
   for (const key of allowed) {
@@ -102,7 +97,7 @@ function checkProfile(value: unknown, where: string): void {
   if (typeof value.id !== 'string' || !UUID.test(value.id)) throw new Error(`${where}.id: must be a uuid`);
   checkString(value.name, `${where}.name`);
   if (value.name.trim().length === 0) throw new Error(`${where}.name: must not be blank`);
-  if (!PROVIDER_TYPES.includes(value.providerType as ProviderType)) throw new Error(`${where}.providerType: unknown provider type`);
+  if (!providerTypeValues.includes(value.providerType as ProviderType)) throw new Error(`${where}.providerType: unknown provider type`);
   checkString(value.endpointUrl, `${where}.endpointUrl`);
   if (value.modelId !== null) checkString(value.modelId, `${where}.modelId`);
   if (value.consentTimestamp !== null) checkDateTime(value.consentTimestamp, `${where}.consentTimestamp`);

@@ -120,7 +120,7 @@ test('profile operations: success, 400, 404, 409, 412, 413, 415', async () => {
   expect((await call(server, 'updateProfile', { method: 'PATCH', path: item, rawBody: 'x', headers: { 'Content-Type': 'text/plain' } })).status).toBe(415);
 
   expect((await call(server, 'activateProfile', { method: 'POST', path: `${item}/activate` })).status).toBe(200);
-  expect((await call(server, 'activateProfile', { method: 'POST', path: `${item}/activate`, body: { force: 'yes' } })).status).toBe(400);
+  expect((await call(server, 'activateProfile', { method: 'POST', path: `${item}/activate`, body: { force: true } })).status).toBe(400);
   expect((await call(server, 'activateProfile', { method: 'POST', path: `/api/llm/profiles/${UNKNOWN_ID}/activate` })).status).toBe(404);
   expect((await call(server, 'activateProfile', { method: 'POST', path: `${item}/activate`, body: { force: 'x'.repeat(100_000) } })).status).toBe(413);
   expect((await call(server, 'activateProfile', { method: 'POST', path: `${item}/activate`, rawBody: 'x', headers: { 'Content-Type': 'text/plain' } })).status).toBe(415);

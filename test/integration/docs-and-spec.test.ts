@@ -45,7 +45,7 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'llm-profiles-spec-'));
   await buildDocs();
   server = await startTestServer();
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await server.close();
@@ -125,7 +125,7 @@ describe('the served spec', () => {
     expect(refused.status).toBe('rejected');
     const { stdout, stderr } = (refused as PromiseRejectedResult).reason as { stdout: string; stderr: string };
     expect(stdout + stderr).toMatch(/operation-operationId/);
-  }, 30_000);
+  }, 120_000);
 
   test('openapi-typescript generates, from the served JSON, exactly the committed types', async () => {
     const served = path.join(work, 'for-types.json');
@@ -134,7 +134,7 @@ describe('the served spec', () => {
     // Run outside the repo: in it, openapi-typescript follows redocly.yaml and regenerates generated/ instead.
     await run(path.join(BIN, 'openapi-typescript'), [served, '-o', out], { cwd: work });
     expect(await readFile(out, 'utf8')).toBe(await readFile(path.join(ROOT, 'generated', 'llm-profiles.ts'), 'utf8'));
-  }, 30_000);
+  }, 120_000);
 
   test('redocly bundle produces one self-contained file', async () => {
     const out = path.join(work, 'bundled.yaml');
@@ -144,5 +144,5 @@ describe('the served spec', () => {
     expect(refs.length).toBeGreaterThan(0);
     expect(refs.filter((ref) => !ref.startsWith('"$ref":"#/'))).toEqual([]);
     expect(Object.keys(bundled.paths as Json).sort()).toEqual(Object.keys(spec.paths as Json).sort());
-  }, 30_000);
+  }, 120_000);
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { providerTypeValues } from '../../generated/llm-profiles.js';
 import { expectContract } from '../support/contract.js';
 import { assertInvariants } from '../support/invariants.js';
 import { CONSENT, azure, localLlama } from '../support/builders.js';
@@ -68,7 +69,7 @@ describe('invalid creates answer a clear 4xx with field errors and change nothin
 });
 
 test('a loopback endpoint is allowed for every provider type, with http or https', async () => {
-  for (const providerType of ['llama.cpp', 'ollama', 'azure', 'custom', 'anthropic'] as const) {
+  for (const providerType of providerTypeValues) {
     for (const scheme of ['http', 'https']) {
       const res = await server.http
         .post('/api/llm/profiles')

@@ -81,7 +81,7 @@ function isTemp(name: string): boolean {
   return name.endsWith('.tmp');
 }
 
-/** The vault file, read as a stranger would: it parses, and the invariants of DESIGN §4 hold. */
+/** The vault file, read as a stranger would: it parses, and the invariants of docs/architecture.md §4 hold. */
 async function checkVaultFile(dataDir: string, where: string): Promise<void> {
   let text: string;
   try {

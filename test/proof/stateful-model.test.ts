@@ -288,7 +288,7 @@ describe('stateful model', () => {
     return { list, memory: { activeProfileId: snapshot.activeProfileId, ids: snapshot.profiles.map((p) => p.id).join() }, files, disk };
   }
 
-  /** The observed state against the model, and the invariants of DESIGN §4. */
+  /** The observed state against the model, and the invariants of docs/architecture.md §4. */
   function stateProblems(model: ModelState, observed: Observed): string[] {
     const problems: string[] = [];
     const res = observed.list;

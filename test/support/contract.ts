@@ -3,7 +3,6 @@
  * the server's own validator, so guard responses (401/403/415...) are held to the spec too.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
 import { load as parse } from 'js-yaml';
@@ -15,7 +14,6 @@ const addFormats = addFormatsImport as unknown as typeof addFormatsImport.defaul
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export const spec = parse(readFileSync(findSpecPath(), 'utf8')) as Json;
-export const SPEC_DIR = path.dirname(findSpecPath());
 
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
 addFormats(ajv);

@@ -7,7 +7,7 @@ interface DiskState {
 }
 
 /**
- * The invariants of DESIGN §4, checked three ways — over HTTP, in memory and on disk:
+ * The invariants of docs/architecture.md §4, checked three ways — over HTTP, in memory and on disk:
  * exactly one active profile whenever any exist, names unique, and no temp file left behind.
  */
 export async function assertInvariants(server: TestServer): Promise<void> {

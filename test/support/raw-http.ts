@@ -22,7 +22,7 @@ export function rawRequest(
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown = undefined;
+          let body: unknown ;
           try {
             body = text ? JSON.parse(text) : undefined;
           } catch {

@@ -2,6 +2,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import type { DiscoveryService } from '../../discovery/service.js';
 import type { ProfileService } from '../../profiles/service.js';
 import { contextOf, sendJson } from '../context.js';
+import { inRequestAt } from '../field-pointers.js';
 import type { Payload, RequestBody } from '../types.js';
 
 export interface DiscoveryRouteDeps {
@@ -15,7 +16,7 @@ export function discoveryRoutes({ profiles, discovery, discoverRateLimit }: Disc
   router.post('/api/llm/profiles/discover', discoverRateLimit, async (req: Request, res: Response) => {
     const { scope } = req.body as RequestBody<'discoverProviders'>;
     const ctx = contextOf(res);
-    const result = await discovery.discover(scope, profiles.endpoints(), ctx.locale);
+    const result = await inRequestAt('/body/scope', () => discovery.discover(scope, profiles.endpoints(), ctx.locale));
     ctx.meta.strategy = scope.strategy;
     ctx.meta.findings = result.providers.length;
     ctx.meta.cached = result.cached;

@@ -5,6 +5,7 @@ import type { DiagnosticsRecorder } from '../../diagnostics/recorder.js';
 import { addressClassOf, hostLabel } from '../../profiles/endpoint.js';
 import type { ProfileService } from '../../profiles/service.js';
 import { contextOf, sendJson, type RequestContext } from '../context.js';
+import { inRequestAt } from '../field-pointers.js';
 import type { Payload, QueryOf, RequestBody } from '../types.js';
 
 export interface ModelRouteDeps {
@@ -87,7 +88,7 @@ export function modelRoutes({ profiles, catalogue, diagnostics, modelsRateLimit 
     const ctx = contextOf(res);
     ctx.operationId = 'listDraftModels';
     ctx.providerType = body.profile.providerType;
-    const fields = profiles.checkTestDraft(body.profile);
+    const fields = await inRequestAt('/body/profile', () => profiles.checkTestDraft(body.profile));
     const startedAt = performance.now();
     const list = await catalogue.forDraft(
       {

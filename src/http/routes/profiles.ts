@@ -4,6 +4,7 @@ import type { ProfileService } from '../../profiles/service.js';
 import { createProfileViewer } from '../../profiles/view.js';
 import type { DiagnosticsRecorder } from '../../diagnostics/recorder.js';
 import { contextOf, sendJson } from '../context.js';
+import { inRequestAt } from '../field-pointers.js';
 import type { Payload, QueryOf, RequestBody } from '../types.js';
 
 export interface ProfileRouteDeps {
@@ -42,7 +43,7 @@ export function profileRoutes({ profiles, diagnostics }: ProfileRouteDeps): Rout
     const ctx = contextOf(res);
     ctx.providerType = body.profile.providerType;
     if (body.context?.operatorId) ctx.meta.operatorId = body.context.operatorId;
-    const record = await profiles.create(body.profile);
+    const record = await inRequestAt('/body/profile', () => profiles.create(body.profile));
     ctx.profileId = record.profile.id;
     res.setHeader('Location', `/api/llm/profiles/${record.profile.id}`);
     res.setHeader('ETag', record.etag);
@@ -63,10 +64,11 @@ export function profileRoutes({ profiles, diagnostics }: ProfileRouteDeps): Rout
   router.patch('/api/llm/profiles/:profileId', async (req: Request, res: Response) => {
     const body = req.body as RequestBody<'updateProfile'>;
     const ctx = contextOf(res);
-    ctx.profileId = String(req.params.profileId);
+    const profileId = String(req.params.profileId);
+    ctx.profileId = profileId;
     if (body.context?.operatorId) ctx.meta.operatorId = body.context.operatorId;
     ctx.meta.changedFields = Object.keys(body.changes).sort().join(',');
-    const record = await profiles.update(ctx.profileId, body.changes, ifMatchOf(req));
+    const record = await inRequestAt('/body/changes', () => profiles.update(profileId, body.changes, ifMatchOf(req)));
     ctx.providerType = record.profile.providerType;
     res.setHeader('ETag', record.etag);
     const payload: Payload<'updateProfile'> = { profile: toProfileView(record, ctx.locale) };
@@ -75,9 +77,10 @@ export function profileRoutes({ profiles, diagnostics }: ProfileRouteDeps): Rout
 
   router.delete('/api/llm/profiles/:profileId', async (req: Request, res: Response) => {
     const ctx = contextOf(res);
-    ctx.profileId = String(req.params.profileId);
+    const profileId = String(req.params.profileId);
+    ctx.profileId = profileId;
     const query = req.query as QueryOf<'deleteProfile'>;
-    const result = await profiles.delete(ctx.profileId, query.successorProfileId, ifMatchOf(req));
+    const result = await inRequestAt('/query', () => profiles.delete(profileId, query.successorProfileId, ifMatchOf(req)));
     const payload: Payload<'deleteProfile'> = result;
     sendJson(res, 200, payload);
   });

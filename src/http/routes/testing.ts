@@ -5,6 +5,7 @@ import type { ProfileService } from '../../profiles/service.js';
 import { addressClassOf, hostLabel } from '../../profiles/endpoint.js';
 import type { PromptTestService, TestOutcome, TestTarget } from '../../prompt-test/service.js';
 import { contextOf, sendJson, type RequestContext } from '../context.js';
+import { inRequestAt } from '../field-pointers.js';
 import type { RequestBody } from '../types.js';
 
 export interface TestingRouteDeps {
@@ -79,7 +80,7 @@ export function testingRoutes({ profiles, promptTests, discovery, diagnostics, t
     const ctx = contextOf(res);
     ctx.operationId = 'testDraftProfile';
     ctx.providerType = body.profile.providerType;
-    const fields = profiles.checkTestDraft(body.profile);
+    const fields = await inRequestAt('/body/profile', () => profiles.checkTestDraft(body.profile));
     const exposure = discovery.endpointExposure(fields.endpointUrl, fields.providerType, ctx.locale);
     const run = promptTests.run(
       {

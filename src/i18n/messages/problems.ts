@@ -1,5 +1,5 @@
 /**
- * Problem texts: a title, what happened and what to do, for every code in PROBLEM_CODES, plus
+ * Problem texts: a title, what happened and what to do, for every code in the contract's ProblemCode, plus
  * the reason variants that say exactly why safe storage or the profile store is unavailable
  * and the health one-liners. Learners read these: no internals, no paths, no library names.
  */

@@ -11,9 +11,9 @@ import { applyAt, deref, mutationSites, validArbitrary, type MutationSite, type 
 import { parametersOf, problemsAt, requestBodyOf, type ParameterInfo } from './spec-validation.js';
 
 /** A profile id: an index into the profiles that exist when the case is sent, or a literal. */
-export type IdRef = { existing: number } | { literal: string };
+type IdRef = { existing: number } | { literal: string };
 
-export type InvalidKind = MutationSite['kind'] | 'wrongContentType' | 'malformedJson' | 'unknownQueryParameter';
+type InvalidKind = MutationSite['kind'] | 'wrongContentType' | 'malformedJson' | 'unknownQueryParameter';
 
 export interface FuzzCase {
   operationId: string;

@@ -1,14 +1,14 @@
 /**
- * A deliberately simple in-memory model of the profile store, written from DESIGN §4 (rules,
+ * A deliberately simple in-memory model of the profile store, written from docs/architecture.md §4 (rules,
  * uniqueness, activation and delete invariants) without reading the service's code. Given a
  * command it predicts the status, the code and the state after; the stateful test compares
  * that with what the server answers.
  */
-import type { components } from '../../../generated/llm-profiles.js';
+import { providerTypeValues, type components } from '../../../generated/llm-profiles.js';
 
 export type ProviderType = components['schemas']['ProviderType'];
 
-export const PROVIDER_TYPES: ProviderType[] = ['llama.cpp', 'ollama', 'azure', 'custom', 'anthropic'];
+export const PROVIDER_TYPES: readonly ProviderType[] = providerTypeValues;
 
 export interface ModelProfile {
   id: string;
@@ -26,7 +26,7 @@ export interface ModelState {
   activeProfileId: string | null;
 }
 
-export type Fields = Omit<ModelProfile, 'id' | 'hasApiKey'>;
+type Fields = Omit<ModelProfile, 'id' | 'hasApiKey'>;
 
 /** What a request should get: the status, the problem code for an error, and for a success the state after. */
 export type Prediction = { status: number; code?: string };
@@ -47,7 +47,7 @@ function localityOf(endpointUrl: string): 'this-device' | 'local-network' | 'int
 
 const AZURE_SUFFIXES = ['.openai.azure.com', '.cognitiveservices.azure.com', '.services.ai.azure.com'];
 
-/** The profile rules of DESIGN §4 for the endpoints the test uses: true when the profile may be saved. */
+/** The profile rules of docs/architecture.md §4 for the endpoints the test uses: true when the profile may be saved. */
 function allowed(fields: Fields, hasKey: boolean): boolean {
   const url = new URL(fields.endpointUrl);
   const cls = classOf(url.hostname);

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export interface RecordedCall {
+interface RecordedCall {
   method: string;
   path: string;
   headers: http.IncomingHttpHeaders;

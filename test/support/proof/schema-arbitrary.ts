@@ -11,7 +11,7 @@ import { resolveRef } from '../contract.js';
 export type Schema = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 export type Path = readonly (string | number)[];
 
-export type JsonType = 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'array' | 'object';
+type JsonType = 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'array' | 'object';
 
 /** Follows $ref (keeping sibling keywords, as OpenAPI 3.1 allows). */
 export function deref(schema: Schema): Schema {
@@ -139,7 +139,7 @@ function jsonTypeOf(value: unknown): JsonType {
   return typeof value as JsonType;
 }
 
-export type MutationKind =
+type MutationKind =
   | 'dropRequired'
   | 'wrongType'
   | 'extraProperty'

@@ -27,7 +27,7 @@ function validatorAt(pointer: string): ReturnType<typeof ajv.compile> {
   return validate;
 }
 
-function escape(segment: string): string {
+function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
@@ -52,8 +52,8 @@ export function parametersOf(operationId: string): ParameterInfo[] {
   const op = operation(operationId);
   const item = (spec.paths as Record<string, Schema>)[op.route] as Schema;
   const listed: [Schema, string][] = [
-    ...((item.parameters ?? []) as Schema[]).map((p, i): [Schema, string] => [p, `/paths/${escape(op.route)}/parameters/${i}`]),
-    ...((op.operation.parameters ?? []) as Schema[]).map((p, i): [Schema, string] => [p, `/paths/${escape(op.route)}/${op.method}/parameters/${i}`]),
+    ...((item.parameters ?? []) as Schema[]).map((p, i): [Schema, string] => [p, `/paths/${escapePointer(op.route)}/parameters/${i}`]),
+    ...((op.operation.parameters ?? []) as Schema[]).map((p, i): [Schema, string] => [p, `/paths/${escapePointer(op.route)}/${op.method}/parameters/${i}`]),
   ];
   return listed.map(([raw, pointer]) => {
     const resolved = resolveRef(raw);
@@ -81,7 +81,7 @@ export function requestBodyOf(operationId: string): BodyInfo | null {
   const resolved = resolveRef(body);
   const media = (resolved.content as Schema)['application/json'] as Schema;
   const schema = media.schema as Schema;
-  const schemaPointer = typeof schema.$ref === 'string' ? (schema.$ref as string).slice(1) : `/paths/${escape(op.route)}/${op.method}/requestBody/content/application~1json/schema`;
+  const schemaPointer = typeof schema.$ref === 'string' ? (schema.$ref as string).slice(1) : `/paths/${escapePointer(op.route)}/${op.method}/requestBody/content/application~1json/schema`;
   return { required: resolved.required === true, schema, schemaPointer };
 }
 
@@ -103,7 +103,7 @@ export function responseHeaderProblems(operationId: string, status: number, head
     const pointer =
       typeof header.$ref === 'string'
         ? `${(header.$ref as string).slice(1)}/schema`
-        : `${typeof raw.$ref === 'string' ? (raw.$ref as string).slice(1) : `/paths/${escape(op.route)}/${op.method}/responses/${status}`}/headers/${escape(name)}/schema`;
+        : `${typeof raw.$ref === 'string' ? (raw.$ref as string).slice(1) : `/paths/${escapePointer(op.route)}/${op.method}/responses/${status}`}/headers/${escapePointer(name)}/schema`;
     for (const problem of problemsAt(pointer, typed)) problems.push(`header ${name}: ${problem} (value ${JSON.stringify(text).slice(0, 120)})`);
   }
   return problems;

@@ -38,9 +38,9 @@ describe('remote strategy', () => {
     await expect(attempt).rejects.toBeInstanceOf(ValidationError);
     await expect(attempt).rejects.toMatchObject({
       fieldErrors: [
-        { pointer: '/body/scope/hosts/1', messageKey: 'rule.discovery.hostForbidden', params: { host: '169.254.169.254' } },
-        { pointer: '/body/scope/hosts/2', messageKey: 'rule.discovery.hostForbidden' },
-        { pointer: '/body/scope/hosts/3', messageKey: 'rule.discovery.hostForbidden' },
+        { pointer: '/hosts/1', messageKey: 'rule.discovery.hostForbidden', params: { host: '169.254.169.254' } },
+        { pointer: '/hosts/2', messageKey: 'rule.discovery.hostForbidden' },
+        { pointer: '/hosts/3', messageKey: 'rule.discovery.hostForbidden' },
       ],
     });
     expect(asked).toEqual([]);
@@ -50,10 +50,10 @@ describe('remote strategy', () => {
   test('no hosts, or something that is not a host, is a ValidationError too', async () => {
     const service = serviceWith(fakeLookup({}).lookup);
     await expect(service.discover({ strategy: 'remote' }, [], 'en')).rejects.toMatchObject({
-      fieldErrors: [{ pointer: '/body/scope/hosts', messageKey: 'rule.discovery.hostsRequired' }],
+      fieldErrors: [{ pointer: '/hosts', messageKey: 'rule.discovery.hostsRequired' }],
     });
     await expect(service.discover({ strategy: 'remote', hosts: ['http://gpu-box:8080'] }, [], 'en')).rejects.toMatchObject({
-      fieldErrors: [{ pointer: '/body/scope/hosts/0', messageKey: 'rule.discovery.hostInvalid' }],
+      fieldErrors: [{ pointer: '/hosts/0', messageKey: 'rule.discovery.hostInvalid' }],
     });
   });
 

@@ -1,4 +1,4 @@
-import { PROBLEM_CODES } from '../../../src/errors.js';
+import { problemCodeValues, providerTypeValues } from '../../../generated/llm-profiles.js';
 import { LOCALES, hasMessage, pickLocale, placeholders, translate } from '../../../src/i18n/index.js';
 import { catalogues } from '../../../src/i18n/messages/index.js';
 import { fieldMessages } from '../../../src/i18n/messages/fields.js';
@@ -23,7 +23,7 @@ describe('message catalogue', () => {
     expect(catalogues).toEqual(expect.arrayContaining([problemMessages, fieldMessages, profileMessages]));
   });
 
-  it.each([...PROBLEM_CODES])('has a title, user message and remediation for %s in every locale', (code) => {
+  it.each([...problemCodeValues])('has a title, user message and remediation for %s in every locale', (code) => {
     const keys = ['title', 'userMessage', 'remediation'].map((part) => `problem.${code}.${part}`);
     const missing = LOCALES.flatMap((locale) => keys.filter((key) => !hasMessage(key, locale)).map((key) => `${locale}:${key}`));
     expect(missing).toEqual([]);
@@ -89,7 +89,7 @@ describe('message catalogue', () => {
       consentState: translate('es', 'a11y.consent.given', { date: '2025-01-31' }),
     });
     expect(description).toBe('Servidor compatible con OpenAI en api.example.com. Clave de API guardada. Se aceptó enviar mensajes fuera de este equipo el 2025-01-31.');
-    for (const type of ['llama.cpp', 'ollama', 'azure', 'custom', 'anthropic']) expect(hasMessage(`provider.${type}`, 'es')).toBe(true);
+    for (const type of providerTypeValues) expect(hasMessage(`provider.${type}`, 'es')).toBe(true);
     expect(translate('en', 'provider.azure')).toBe('Azure OpenAI');
   });
 

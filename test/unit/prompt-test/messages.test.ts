@@ -1,14 +1,11 @@
+import { outcomeErrorCodeValues, providerTypeValues } from '../../../generated/llm-profiles.js';
 import { LOCALES, hasMessage, placeholders, template } from '../../../src/i18n/index.js';
 import { catalogues } from '../../../src/i18n/messages/index.js';
 import { outcomeMessages } from '../../../src/i18n/messages/outcomes.js';
 import { failureTexts } from '../../../src/prompt-test/messages.js';
-import type { OutcomeErrorCode } from '../../../src/prompt-test/service.js';
 
-const CODES: OutcomeErrorCode[] = [
-  'TIMEOUT', 'NETWORK_ERROR', 'DNS_ERROR', 'TLS_ERROR', 'PROVIDER_UNAUTHORIZED', 'PROVIDER_FORBIDDEN', 'MODEL_NOT_FOUND',
-  'MODEL_LOADING', 'RATE_LIMITED', 'QUOTA_EXHAUSTED', 'CONTENT_FILTERED', 'ANSWER_CUT_OFF', 'PROVIDER_ERROR', 'INVALID_RESPONSE', 'REDIRECT_REFUSED', 'ADDRESS_NOT_ALLOWED',
-];
-const PROVIDERS = ['llama.cpp', 'ollama', 'azure', 'custom', 'anthropic'] as const;
+const CODES = outcomeErrorCodeValues;
+const PROVIDERS = providerTypeValues;
 const ALL_PARAMS = {
   provider: 'Ollama', host: 'h:1', hostname: 'h', model: 'm', seconds: 30, limitKb: 1024, status: 500, retryAfterSeconds: 5, code: 'x',
   service: 'OpenRouter', field: 'max_tokens', replacement: 'max_completion_tokens', requested: 'gpt-4',

@@ -18,7 +18,7 @@ export type AzureScenario = { delayMs?: number } & (
   | { name: 'answer-filtered' }
 );
 
-export const AZURE_EMULATOR_API_VERSION = '2024-10-21';
+const AZURE_EMULATOR_API_VERSION = '2024-10-21';
 const DEPLOYMENT_PATH = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
 const V1_PATH = '/openai/v1/chat/completions';
 
