@@ -46,6 +46,8 @@ export function contractValidator(contract: ContractDocument) {
     validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false, removeAdditional: false },
     validateResponses: { removeAdditional: false, coerceTypes: false },
     validateSecurity: false,
+    // The contract has no multipart bodies: no multipart middleware on every request.
+    fileUploader: false,
     validateFormats: true,
     // 'full', not the default regex-only 'fast': the contract's formats mean real dates and URIs (no 30 February, no unclosed IPv6 host).
     ajvFormats: { mode: 'full' },

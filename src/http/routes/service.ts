@@ -13,8 +13,7 @@ export interface ServiceRouteDeps {
 }
 
 /** Health and the support export. */
-export function serviceRoutes({ vault, diagnostics, version }: ServiceRouteDeps): Router {
-  const router = Router();
+export function serviceRoutes({ vault, diagnostics, version }: ServiceRouteDeps, router: Router = Router()): Router {
 
   router.get('/api/health', async (_req: Request, res: Response) => {
     const ctx = contextOf(res);
