@@ -93,7 +93,7 @@ describe('response serialiser (x-eov-res-serdes)', () => {
   test('a frozen body with null date-times validates without being written to', async () => {
     const item = Object.freeze({ id: 'a', seenAt: null });
     const body = Object.freeze({ items: Object.freeze([item, item]) });
-    const app = await serve(() => body);
+    const app = await serve(() => body as unknown as Body);
     try {
       const res = await fetch(`${app.url}/items`);
       expect(res.status).toBe(200);
