@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { load as parse } from 'js-yaml';
+import { memoisedFullFormats } from './formats.js';
 import {
   DomainError,
   MethodNotAllowedError,
@@ -51,6 +52,7 @@ export function contractValidator(contract: ContractDocument) {
     validateFormats: true,
     // 'full', not the default regex-only 'fast': the contract's formats mean real dates and URIs (no 30 February, no unclosed IPv6 host).
     ajvFormats: { mode: 'full' },
+    formats: memoisedFullFormats(['date-time', 'date', 'uri']) as never,
     ignoreUndocumented: false,
     // The spec ships with the code and cannot change at run time, and `npm test` lints it strictly:
     // checking it against the OpenAPI meta-schema at every start would only delay the first answer.
