@@ -148,3 +148,32 @@ describe('plumbing', () => {
     expect(ContentType.from({ headers: {} }).normalize()).toBeUndefined();
   });
 });
+
+describe('start', () => {
+  test('the OpenAPI meta-schema is compiled only when the spec is to be validated', async () => {
+    const schemaValidator = require('express-openapi-validator/dist/framework/openapi.schema.validator.js') as { OpenAPISchemaValidator: new (opts: unknown) => unknown };
+    const Original = schemaValidator.OpenAPISchemaValidator;
+    let built = 0;
+    schemaValidator.OpenAPISchemaValidator = class extends (Original as new (opts: unknown) => object) {
+      constructor(opts: unknown) {
+        super(opts);
+        built += 1;
+      }
+    };
+    try {
+      for (const validateApiSpec of [false, true]) {
+        const app = express();
+        app.use(OpenApiValidator.middleware({ apiSpec: structuredClone(spec) as never, validateApiSpec, validateSecurity: false, fileUploader: false }));
+        app.get('/items', (_req, res) => void res.json({ items: [] }));
+        const server = app.listen(0, '127.0.0.1');
+        await new Promise((resolve) => server.once('listening', resolve));
+        const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/items`);
+        await new Promise((resolve) => server.close(resolve));
+        expect(res.status).toBe(200);
+        expect({ validateApiSpec, built }).toEqual({ validateApiSpec, built: validateApiSpec ? 1 : 0 });
+      }
+    } finally {
+      schemaValidator.OpenAPISchemaValidator = Original;
+    }
+  });
+});
