@@ -1,23 +1,22 @@
 /**
  * createApp(deps): the Express app, composed from injected services. No I/O at import time and
- * no module state, so tests build as many apps as they like over temp-dir stores.
+ * no module state, so tests build as many apps as they like over temp-dir stores. The middleware
+ * is listed in the order a request meets it.
  */
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { Router } from 'express';
 import type { Logger } from 'pino';
-import { DomainError, InternalError, VaultReadError } from './errors.js';
-import { RouteNotFoundError } from './http/errors.js';
 import type { DiagnosticsRecorder } from './diagnostics/recorder.js';
-import type { DiscoveryService } from './discovery/service.js';
 import type { ModelCatalogue } from './catalogue/service.js';
+import type { DiscoveryService } from './discovery/service.js';
 import type { ProfileService } from './profiles/service.js';
 import type { PromptTestService } from './prompt-test/service.js';
 import type { ProfileVault } from './vault/store.js';
 import type { SafeStorage } from './vault/safe-storage.js';
-import { reduceError } from './logging/logger.js';
-import { contextOf, elapsedMs, requestContext } from './http/context.js';
-import { contractValidator, translateFrameworkError, type ContractDocument } from './http/contract.js';
+import { requestContext } from './http/context.js';
+import { contractValidator, type ContractDocument } from './http/contract.js';
 import { bearerAuth, hostGuard, jsonAcceptedOnly, jsonBodiesOnly, originGuard, securityHeaders } from './http/guards.js';
-import { sendProblem } from './http/problem.js';
+import { SerialisedJson } from './http/json-body.js';
+import { errorHandler, notFound, requestLog, safeStorageStatus } from './http/middleware.js';
 import { perTokenRateLimit, type RateLimitRule } from './http/rate-limit.js';
 import { diagnosticsRoutes } from './http/routes/diagnostics.js';
 import { discoveryRoutes } from './http/routes/discovery.js';
@@ -48,100 +47,51 @@ export interface AppDeps {
   version: string;
 }
 
-const DEFAULT_RATE_LIMITS = { test: { limit: 30, windowMs: 60_000 }, discover: { limit: 10, windowMs: 60_000 } };
-
-type ValidatedRequest = Request & { openapi?: { schema?: { operationId?: string } } };
+/** Every default createApp applies, in one place. */
+export const APP_DEFAULTS = {
+  rateLimits: { test: { limit: 30, windowMs: 60_000 }, discover: { limit: 10, windowMs: 60_000 } },
+  bodyLimitBytes: 64 * 1024,
+  allowedOrigins: [] as readonly string[],
+  extraAllowedHosts: [] as readonly string[],
+} as const;
 
 export function createApp(deps: AppDeps): express.Express {
+  const rateLimits = deps.rateLimits ?? APP_DEFAULTS.rateLimits;
+  const bodyLimitBytes = deps.bodyLimitBytes ?? APP_DEFAULTS.bodyLimitBytes;
+  const serialised = new SerialisedJson();
+  const safeStorage = safeStorageStatus({ vault: deps.vault, safeStorage: deps.safeStorage });
+
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
 
-  let lastSafeStorageStatus: 'available' | 'unavailable' = 'available';
-  const rateLimits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
-  const bodyLimitBytes = deps.bodyLimitBytes ?? 64 * 1024;
-
-  app.use(requestContext(() => lastSafeStorageStatus));
-  app.use((req: ValidatedRequest, res: Response, next: NextFunction) => {
-    res.on('finish', () => {
-      const ctx = contextOf(res);
-      deps.diagnostics.record({
-        timestamp: new Date().toISOString(),
-        kind: 'request',
-        operationId: ctx.operationId ?? req.openapi?.schema?.operationId ?? null,
-        requestId: ctx.requestId,
-        correlationId: ctx.correlationId,
-        resultCode: ctx.resultCode ?? (res.statusCode < 400 ? 'OK' : `HTTP_${res.statusCode}`),
-        httpStatus: res.statusCode,
-        durationMs: elapsedMs(ctx),
-        safeStorageStatus: ctx.safeStorageStatus,
-        profileId: ctx.profileId,
-        providerType: ctx.providerType,
-        meta: { method: req.method, ...ctx.meta },
-      });
-      // Allow-listed fields only: never headers, bodies or the query string. Built only when logged.
-      if (deps.logger.isLevelEnabled('debug')) {
-        deps.logger.debug(
-          { req: { method: req.method, path: req.path, requestId: ctx.requestId }, res: { statusCode: res.statusCode }, durationMs: elapsedMs(ctx), code: ctx.resultCode },
-          'request',
-        );
-      }
-    });
-    next();
-  });
+  app.use(requestContext(safeStorage.last));
+  app.use(requestLog({ diagnostics: deps.diagnostics, logger: deps.logger }));
   app.use(securityHeaders);
-  app.use(hostGuard({ port: deps.port, extraHosts: deps.extraAllowedHosts ?? [] }));
-  app.use(originGuard(deps.allowedOrigins ?? []));
+  app.use(hostGuard({ port: deps.port, extraHosts: deps.extraAllowedHosts ?? APP_DEFAULTS.extraAllowedHosts }));
+  app.use(originGuard(deps.allowedOrigins ?? APP_DEFAULTS.allowedOrigins));
   app.use(specRoutes(deps.contract, deps.docs));
   app.use('/api/llm', bearerAuth(deps.apiToken));
-  app.use(async (_req: Request, res: Response, next: NextFunction) => {
-    const health = deps.vault.health();
-    const state = await deps.safeStorage.check(health.status === 'ok' ? deps.vault.snapshot().keyCheck : null);
-    lastSafeStorageStatus = state.status;
-    const ctx = contextOf(res);
-    // A write checks afresh; its answer (the keyring just unlocked, say) is what the response reports.
-    let reported: 'available' | 'unavailable' | null = null;
-    Object.defineProperty(ctx, 'safeStorageStatus', {
-      get: () => reported ?? deps.safeStorage.lastStatus() ?? state.status,
-      set: (value: 'available' | 'unavailable') => (reported = value),
-      enumerable: true,
-      configurable: true,
-    });
-    ctx.safeStorageReason = state.status === 'unavailable' ? state.reason : null;
-    next();
-  });
+  app.use(safeStorage.middleware);
   app.use(jsonAcceptedOnly);
   app.use(jsonBodiesOnly);
   app.use(express.json({ limit: bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
+  // Before the validator: it wraps the res.json it finds, and calls it only with a body that passed.
+  app.use(serialised.middleware());
   app.use(contractValidator(deps.contract));
-  app.use(profileRoutes({ profiles: deps.profiles, diagnostics: deps.diagnostics }));
-  app.use(testingRoutes({ profiles: deps.profiles, promptTests: deps.promptTests, discovery: deps.discovery, diagnostics: deps.diagnostics, testRateLimit: perTokenRateLimit(rateLimits.test) }));
+  // One router for every API route: a request walks one route list, not four routers.
+  const api = Router();
+  profileRoutes({ profiles: deps.profiles, diagnostics: deps.diagnostics, serialised }, api);
+  testingRoutes({ profiles: deps.profiles, promptTests: deps.promptTests, discovery: deps.discovery, diagnostics: deps.diagnostics, testRateLimit: perTokenRateLimit(rateLimits.test) }, api);
   // Model lists are limited like tests, in a bucket of their own so loading a list does not use up tests.
-  app.use(modelRoutes({ profiles: deps.profiles, catalogue: deps.catalogue, diagnostics: deps.diagnostics, modelsRateLimit: perTokenRateLimit(rateLimits.test) }));
-  app.use(discoveryRoutes({ profiles: deps.profiles, discovery: deps.discovery, discoverRateLimit: perTokenRateLimit(rateLimits.discover) }));
-  app.use(healthRoutes({ vault: deps.vault, version: deps.version, keyStore: deps.safeStorage.kind }));
-  app.use(diagnosticsRoutes({ diagnostics: deps.diagnostics }));
-  app.use(() => {
-    throw new RouteNotFoundError();
-  });
-
-  app.use((raw: unknown, req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(raw);
-    const error = translateFrameworkError(raw, bodyLimitBytes);
-    const instance = req.path;
-    if (error instanceof DomainError) {
-      if (error instanceof VaultReadError || error.code === 'VAULT_WRITE_ERROR') {
-        deps.logger.error({ err: reduceError((error as { cause?: unknown }).cause ?? error), requestId: contextOf(res).requestId, code: error.code }, 'profile store failure');
-      }
-      sendProblem(res, error, instance);
-      return;
-    }
-    // The stack's frames (not its message line, which could quote data) go to the log only.
-    const frames = raw instanceof Error ? (raw.stack ?? '').split('\n').slice(1, 12).join('\n') : undefined;
-    deps.logger.error({ err: reduceError(raw), frames, requestId: contextOf(res).requestId }, 'unexpected error');
-    sendProblem(res, new InternalError(), instance);
-  });
+  modelRoutes({ profiles: deps.profiles, catalogue: deps.catalogue, diagnostics: deps.diagnostics, modelsRateLimit: perTokenRateLimit(rateLimits.test) }, api);
+  discoveryRoutes({ profiles: deps.profiles, discovery: deps.discovery, discoverRateLimit: perTokenRateLimit(rateLimits.discover) }, api);
+  healthRoutes({ vault: deps.vault, version: deps.version, keyStore: deps.safeStorage.kind }, api);
+  diagnosticsRoutes({ diagnostics: deps.diagnostics }, api);
+  app.use(api);
+  app.use(notFound());
+  app.use(errorHandler({ logger: deps.logger, bodyLimitBytes }));
 
   return app;
 }

@@ -122,8 +122,8 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
       docs: docsPage(path.join(root, 'docs-site'), contract),
       apiToken: token,
       port: () => boundPort,
-      allowedOrigins: options.allowedOrigins ?? [],
-      extraAllowedHosts: options.extraAllowedHosts ?? [],
+      ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+      ...(options.extraAllowedHosts ? { extraAllowedHosts: options.extraAllowedHosts } : {}),
       ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
       version,
     };

@@ -10,6 +10,7 @@ import * as OpenApiValidator from 'express-openapi-validator';
 import { load as parse } from 'js-yaml';
 import { DomainError, ValidationError, type FieldError } from '../errors.js';
 import { MethodNotAllowedError, NotAcceptableError, PayloadTooLargeError, RouteNotFoundError, UnsupportedMediaTypeError } from './errors.js';
+import { memoisedFullFormats } from './formats.js';
 
 /** The spec sits at the package root; this module runs from src/ (tests) or dist/src/ (built). */
 export function findSpecPath(from = path.dirname(fileURLToPath(import.meta.url))): string {
@@ -38,9 +39,12 @@ export function contractValidator(contract: ContractDocument) {
     validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false, removeAdditional: false },
     validateResponses: { removeAdditional: false, coerceTypes: false },
     validateSecurity: false,
+    // The contract has no multipart bodies: no multipart middleware on every request.
+    fileUploader: false,
     validateFormats: true,
     // 'full', not the default regex-only 'fast': the contract's formats mean real dates and URIs (no 30 February, no unclosed IPv6 host).
     ajvFormats: { mode: 'full' },
+    formats: memoisedFullFormats(['date-time', 'date', 'uri']) as never,
     ignoreUndocumented: false,
     // The spec ships with the code and cannot change at run time, and `npm test` lints it strictly:
     // checking it against the OpenAPI meta-schema at every start would only delay the first answer.

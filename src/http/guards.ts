@@ -40,17 +40,25 @@ export function originGuard(allowedOrigins: readonly string[]) {
   };
 }
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
+function digest(value: Buffer): Buffer {
+  return createHash('sha256').update(value).digest();
 }
 
-/** Bearer token, compared in constant time (over digests, so lengths never leak either). */
+/**
+ * Bearer token, compared in constant time. Equal lengths are compared byte for byte; other
+ * lengths compare digests (always unequal here), so the work done never depends on where the
+ * bytes differ and a wrong length costs about as much as a wrong token.
+ */
 export function bearerAuth(token: string) {
-  const expected = digest(token);
+  const expected = Buffer.from(token, 'utf8');
+  const expectedDigest = digest(expected);
   return (req: Request, _res: Response, next: NextFunction): void => {
     const header = req.headers.authorization ?? '';
     const match = /^Bearer ([^\s]+)$/i.exec(header);
-    if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) throw new UnauthorizedError();
+    if (!match?.[1]) throw new UnauthorizedError();
+    const given = Buffer.from(match[1], 'utf8');
+    const same = given.length === expected.length ? timingSafeEqual(given, expected) : timingSafeEqual(digest(given), expectedDigest) && false;
+    if (!same) throw new UnauthorizedError();
     next();
   };
 }

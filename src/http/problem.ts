@@ -11,7 +11,7 @@ import { hasMessage, translate, type Locale, type MessageParams } from '../i18n/
 import { contextOf, metaOf } from './context.js';
 import type { ProblemPayload } from './types.js';
 
-const STATUS_OF: Record<ProblemCode, number> = {
+export const STATUS_OF: Record<ProblemCode, number> = {
   VALIDATION_ERROR: 400,
   UNAUTHORIZED: 401,
   HOST_NOT_ALLOWED: 403,

@@ -8,6 +8,9 @@ type Profile = components['schemas']['Profile'];
 
 export type ProfileViewer = (record: ProfileRecord, locale: Locale) => Profile;
 
+/** The views of one listing, by the vault state (its frozen snapshot object) they were built from. */
+export type ProfileListViewer = (version: object, records: readonly ProfileRecord[], locale: Locale, filterKey: string) => readonly Profile[];
+
 /**
  * The public shape of a profile (no key material, plus locality and screen-reader text), with
  * views remembered per stored profile object. The vault deep-freezes every committed state and
@@ -27,11 +30,43 @@ export function createProfileViewer(): ProfileViewer {
     const key = `${locale}:${isActive}`;
     let view = views.get(key);
     if (!view) {
-      view = buildView(profile, isActive, locale);
+      view = deepFreeze(buildView(profile, isActive, locale));
       views.set(key, view);
     }
     return view;
   };
+}
+
+/**
+ * Lists remembered per vault state, locale and filter: a state never changes once committed, so
+ * neither does its listing. `remember` lets the caller keep the frozen array's JSON text too.
+ */
+export function createProfileListViewer(view: ProfileViewer, remember: <T extends object>(value: T) => T): ProfileListViewer {
+  const lists = new WeakMap<object, Map<string, readonly Profile[]>>();
+  return (version, records, locale, filterKey) => {
+    if (!Object.isFrozen(version)) return records.map((record) => view(record, locale));
+    let byKey = lists.get(version);
+    if (!byKey) {
+      byKey = new Map();
+      lists.set(version, byKey);
+    }
+    const key = `${locale}:${filterKey}`;
+    let list = byKey.get(key);
+    if (!list) {
+      list = records.map((record) => view(record, locale));
+      if (list.every((item) => Object.isFrozen(item))) list = remember(Object.freeze(list));
+      byKey.set(key, list);
+    }
+    return list;
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 function buildView(profile: StoredProfile, isActive: boolean, locale: Locale): Profile {

@@ -4,9 +4,19 @@
  * another profile does not decrypt. A secret that fails any check is unreadable, never wrong.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import forge from 'node-forge';
+import { createRequire } from 'node:module';
+import type forgeModule from 'node-forge';
 import { VaultLockedError } from '../errors.js';
 import type { KeyEnvelope } from './state.js';
+
+/**
+ * node-forge is loaded on the first encryption or decryption, not at start: it is the largest
+ * module the service loads, and the first answer (health, a list) never needs it.
+ */
+let loadedForge: typeof forgeModule | undefined;
+function forgeLib(): typeof forgeModule {
+  return (loadedForge ??= createRequire(import.meta.url)('node-forge') as typeof forgeModule);
+}
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
@@ -41,6 +51,7 @@ function fromBase64(text: string, length?: number): string | null {
 }
 
 export function encryptSecret(key: Uint8Array, kid: string, plaintext: string, aad: string): KeyEnvelope {
+  const forge = forgeLib();
   if (key.length !== KEY_BYTES) throw new Error('The vault key must be 32 bytes.');
   if (kid !== keyIdOf(key)) throw new Error('The key id does not belong to this key.');
   const iv = randomBytes(IV_BYTES);
@@ -48,7 +59,7 @@ export function encryptSecret(key: Uint8Array, kid: string, plaintext: string, a
   cipher.start({ iv: binary(iv), additionalData: Buffer.from(aad, 'utf8').toString('latin1'), tagLength: TAG_BYTES * 8 });
   cipher.update(forge.util.createBuffer(Buffer.from(plaintext, 'utf8').toString('latin1')));
   cipher.finish();
-  const tag = (cipher.mode as unknown as { tag: forge.util.ByteStringBuffer }).tag;
+  const tag = (cipher.mode as unknown as { tag: forgeModule.util.ByteStringBuffer }).tag;
   return {
     v: 1,
     alg: 'AES-256-GCM',
@@ -61,6 +72,7 @@ export function encryptSecret(key: Uint8Array, kid: string, plaintext: string, a
 
 /** Throws SecretUnreadableError for a wrong key, a tampered envelope, a wrong AAD or an unknown version/kid. */
 export function decryptSecret(key: Uint8Array, envelope: KeyEnvelope, aad: string): string {
+  const forge = forgeLib();
   if (key.length !== KEY_BYTES || envelope.v !== 1 || envelope.alg !== 'AES-256-GCM' || envelope.kid !== keyIdOf(key)) {
     throw new SecretUnreadableError();
   }

@@ -62,8 +62,13 @@ export class DurableFileAdapter implements Adapter<VaultData> {
 
   /** Replaces the file with `data`, durably. Throws VaultWriteError(step) with the file's bytes unchanged. */
   async write(data: VaultData): Promise<void> {
+    await this.writeSerialised(serializeVault(data));
+  }
+
+  /** As write(), for a caller that has serialised the state already (the vault's commit). */
+  async writeSerialised(text: string): Promise<void> {
     const temp = this.scratchName('.tmp');
-    await this.writeTemp(temp, serializeVault(data));
+    await this.writeTemp(temp, text);
 
     let backup: Backup;
     try {

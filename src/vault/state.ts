@@ -110,9 +110,7 @@ function nameKey(name: string): string {
   return name.trim().toLocaleLowerCase('en');
 }
 
-/** Throws an Error with a short reason when `data` is not a well-formed, consistent vault state. */
-export function checkInvariants(data: VaultData): void {
-  const raw: unknown = data;
+function checkTopLevel(raw: unknown, previousKeyCheck: unknown): asserts raw is Fields & { profiles: unknown[] } {
   if (!isRecord(raw)) throw new Error('vault: must be an object');
   checkKeys(raw, VAULT_KEYS, 'vault', OPTIONAL_VAULT_KEYS);
   if (raw.schemaVersion !== 1) throw new Error('vault.schemaVersion: unsupported version');
@@ -126,11 +124,24 @@ export function checkInvariants(data: VaultData): void {
     if (move.from === move.to) throw new Error('vault.keyMove: from and to must differ');
   }
   if (!Array.isArray(raw.profiles)) throw new Error('vault.profiles: must be an array');
-  if (raw.keyCheck !== null) checkEnvelope(raw.keyCheck, 'vault.keyCheck');
+  // A key check carried over unchanged from a checked state is the same frozen object.
+  if (raw.keyCheck !== null && raw.keyCheck !== previousKeyCheck) checkEnvelope(raw.keyCheck, 'vault.keyCheck');
   if (raw.activeProfileId !== null && typeof raw.activeProfileId !== 'string') {
     throw new Error('vault.activeProfileId: must be a string or null');
   }
+}
 
+function checkActive(activeProfileId: unknown, ids: ReadonlySet<string>): void {
+  if (ids.size === 0 && activeProfileId !== null) throw new Error('vault.activeProfileId: must be null when there are no profiles');
+  if (ids.size > 0 && (activeProfileId === null || !ids.has(activeProfileId as string))) {
+    throw new Error('vault.activeProfileId: must name an existing profile');
+  }
+}
+
+/** Throws an Error with a short reason when `data` is not a well-formed, consistent vault state. */
+export function checkInvariants(data: VaultData): void {
+  const raw: unknown = data;
+  checkTopLevel(raw, null);
   const ids = new Set<string>();
   const names = new Set<string>();
   raw.profiles.forEach((profile: unknown, index: number) => {
@@ -142,10 +153,58 @@ export function checkInvariants(data: VaultData): void {
     ids.add(id);
     names.add(nameKey(name));
   });
+  checkActive(raw.activeProfileId, ids);
+}
 
-  if (ids.size === 0 && raw.activeProfileId !== null) throw new Error('vault.activeProfileId: must be null when there are no profiles');
-  if (ids.size > 0 && (raw.activeProfileId === null || !ids.has(raw.activeProfileId))) {
-    throw new Error('vault.activeProfileId: must name an existing profile');
+/**
+ * The ids and name keys of a checked state, kept so the next state (a copy-on-write of this one
+ * whose unchanged profiles are the same frozen objects) is checked by what changed: the new or
+ * replaced profiles in full, uniqueness against these sets, never the whole list again.
+ */
+export class VaultIndex {
+  private constructor(
+    private readonly data: Readonly<VaultData>,
+    private readonly ids: ReadonlySet<string>,
+    private readonly names: ReadonlySet<string>,
+  ) {}
+
+  /** Checks `data` in full (as checkInvariants does) and indexes it. */
+  static of(data: Readonly<VaultData>): VaultIndex {
+    checkInvariants(data as VaultData);
+    return new VaultIndex(data, new Set(data.profiles.map((p) => p.id)), new Set(data.profiles.map((p) => nameKey(p.name))));
+  }
+
+  /** Checks `next`, derived from this index's state, with the same answers checkInvariants gives; returns its index. */
+  next(next: VaultData): VaultIndex {
+    const raw: unknown = next;
+    checkTopLevel(raw, this.data.keyCheck);
+    const before = new Set<unknown>(this.data.profiles);
+    const present = new Set<unknown>(raw.profiles);
+    const ids = new Set(this.ids);
+    const names = new Set(this.names);
+    for (const profile of this.data.profiles) {
+      if (present.has(profile)) continue;
+      ids.delete(profile.id);
+      names.delete(nameKey(profile.name));
+    }
+    const kept = new Set<unknown>();
+    raw.profiles.forEach((profile: unknown, index: number) => {
+      const where = `vault.profiles[${index}]`;
+      if (before.has(profile)) {
+        // An unchanged profile listed twice is a duplicate id, as the full check would find.
+        if (kept.has(profile)) throw new Error(`${where}.id: duplicate id`);
+        kept.add(profile);
+        return;
+      }
+      checkProfile(profile, where);
+      const { id, name } = profile as StoredProfile;
+      if (ids.has(id)) throw new Error(`${where}.id: duplicate id`);
+      if (names.has(nameKey(name))) throw new Error(`${where}.name: duplicate name`);
+      ids.add(id);
+      names.add(nameKey(name));
+    });
+    checkActive(raw.activeProfileId, ids);
+    return new VaultIndex(next, ids, names);
   }
 }
 

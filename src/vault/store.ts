@@ -9,7 +9,7 @@ import { Low } from 'lowdb';
 import { VaultReadError } from '../errors.js';
 import { DurableFileAdapter, serializeVault } from './durable-file-adapter.js';
 import { nodeFs, type FsLayer } from './fs-layer.js';
-import { checkInvariants, emptyVaultData, type VaultData } from './state.js';
+import { emptyVaultData, VaultIndex, type VaultData } from './state.js';
 
 export interface ProfileVaultOptions {
   dataDir: string;
@@ -41,10 +41,13 @@ export class ProfileVault {
   private currentHealth: VaultHealth = { status: 'ok' };
   /** Serialised form of the committed state, so a commit that changes nothing writes nothing. */
   private committedText: string;
+  /** The committed state's ids and names, so a commit checks only what it changed. */
+  private index: VaultIndex;
 
   private constructor(private readonly adapter: DurableFileAdapter) {
     this.db = new Low(adapter, deepFreeze(emptyVaultData()));
     this.committedText = serializeVault(this.db.data);
+    this.index = VaultIndex.of(this.db.data);
   }
 
   static async open(options: ProfileVaultOptions): Promise<ProfileVault> {
@@ -67,26 +70,31 @@ export class ProfileVault {
     return this.db.data;
   }
 
-  /**
-   * Serialised write: clone → mutate(draft) → checkInvariants → durable write → swap. Whatever
-   * fails (mutate, the invariants, any write step) leaves memory and the file as they were;
-   * VaultWriteError(step) reports a failed write. The draft becomes the committed state, frozen.
-   */
   /** Resolves once no commit is running or queued (for shutdown). */
   settled(): Promise<void> {
     return this.mutex.waitForUnlock();
   }
 
+  /**
+   * Serialised write, copy-on-write: the draft is a new top-level object and profile list over the
+   * committed (frozen) profiles, which a mutation replaces rather than edits. mutate(draft) → the
+   * invariants, checked on what changed → serialised once → durable write → swap. Whatever fails
+   * (mutate, the invariants, any write step) leaves memory and the file as they were;
+   * VaultWriteError(step) reports a failed write. The draft becomes the committed state, frozen.
+   */
   commit<T>(mutate: (draft: VaultData) => T | Promise<T>): Promise<T> {
     return this.mutex.runExclusive(async () => {
       this.assertReadable();
-      const draft = structuredClone(this.db.data) as VaultData;
+      const committed = this.db.data;
+      const draft: VaultData = { ...committed, profiles: [...committed.profiles] };
       const result = await mutate(draft);
-      checkInvariants(draft);
+      const index = this.index.next(draft);
       const text = serializeVault(draft);
-      if (text !== this.committedText) await this.adapter.write(draft);
+      if (text !== this.committedText) await this.adapter.writeSerialised(text);
+      // Only what the mutation added is walked: the profiles it kept are frozen already.
       this.db.data = deepFreeze(draft);
       this.committedText = text;
+      this.index = index;
       return result;
     });
   }
@@ -103,10 +111,12 @@ export class ProfileVault {
       await this.db.read();
       this.db.data = deepFreeze(this.db.data);
       this.committedText = serializeVault(this.db.data);
+      this.index = VaultIndex.of(this.db.data);
       this.currentHealth = { status: 'ok' };
     } catch (error) {
       this.db.data = deepFreeze(emptyVaultData());
       this.committedText = serializeVault(this.db.data);
+      this.index = VaultIndex.of(this.db.data);
       this.currentHealth = { status: 'unreadable', reason: unreadableReason(error) };
     }
   }

@@ -4,8 +4,7 @@ import { contextOf, sendJson } from '../context.js';
 import type { Payload, QueryOf } from '../types.js';
 
 /** exportDiagnostics: the recent breadcrumbs, for support. */
-export function diagnosticsRoutes({ diagnostics }: { diagnostics: DiagnosticsRecorder }): Router {
-  const router = Router();
+export function diagnosticsRoutes({ diagnostics }: { diagnostics: DiagnosticsRecorder }, router: Router = Router()): Router {
 
   router.get('/api/llm/diagnostics', async (req: Request, res: Response) => {
     const query = req.query as QueryOf<'exportDiagnostics'>;

@@ -11,8 +11,7 @@ export interface DiscoveryRouteDeps {
   discoverRateLimit: RequestHandler;
 }
 
-export function discoveryRoutes({ profiles, discovery, discoverRateLimit }: DiscoveryRouteDeps): Router {
-  const router = Router();
+export function discoveryRoutes({ profiles, discovery, discoverRateLimit }: DiscoveryRouteDeps, router: Router = Router()): Router {
   router.post('/api/llm/profiles/discover', discoverRateLimit, async (req: Request, res: Response) => {
     const { scope } = req.body as RequestBody<'discoverProviders'>;
     const ctx = contextOf(res);

@@ -54,8 +54,7 @@ function record(ctx: RequestContext, list: ModelList, endpointUrl: string, start
   ctx.meta.providerStatus = list.providerStatus;
 }
 
-export function modelRoutes({ profiles, catalogue, diagnostics, modelsRateLimit }: ModelRouteDeps): Router {
-  const router = Router();
+export function modelRoutes({ profiles, catalogue, diagnostics, modelsRateLimit }: ModelRouteDeps, router: Router = Router()): Router {
 
   router.get('/api/llm/profiles/:profileId/models', modelsRateLimit, async (req: Request, res: Response) => {
     const query = req.query as QueryOf<'listProfileModels'>;

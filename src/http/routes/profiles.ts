@@ -1,7 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { ProviderType } from '../../vault/state.js';
 import type { ProfileService } from '../../profiles/service.js';
-import { createProfileViewer } from '../../profiles/view.js';
+import { createProfileListViewer, createProfileViewer } from '../../profiles/view.js';
+import type { SerialisedJson } from '../json-body.js';
 import type { DiagnosticsRecorder } from '../../diagnostics/recorder.js';
 import { contextOf, sendJson } from '../context.js';
 import { inRequestAt } from '../field-pointers.js';
@@ -10,6 +11,8 @@ import type { Payload, QueryOf, RequestBody } from '../types.js';
 export interface ProfileRouteDeps {
   profiles: ProfileService;
   diagnostics: DiagnosticsRecorder;
+  /** Keeps the JSON text of each frozen listing, so a list is serialised once per vault state. */
+  serialised: SerialisedJson;
 }
 
 const RECENT_DIAGNOSTICS = 50;
@@ -19,16 +22,16 @@ function ifMatchOf(req: Request): string | undefined {
 }
 
 /** Profile CRUD and activation. Handlers are thin: parse, call the use case, shape the answer. */
-export function profileRoutes({ profiles, diagnostics }: ProfileRouteDeps): Router {
-  const router = Router();
+export function profileRoutes({ profiles, diagnostics, serialised }: ProfileRouteDeps, router: Router = Router()): Router {
   const toProfileView = createProfileViewer();
+  const toListView = createProfileListViewer(toProfileView, (value) => serialised.remember(value));
 
   router.get('/api/llm/profiles', async (req: Request, res: Response) => {
     const query = req.query as QueryOf<'listProfiles'>;
     const { locale } = contextOf(res);
     const result = profiles.list(query.providerTypes as ProviderType[] | undefined);
     const payload: Payload<'listProfiles'> = {
-      profiles: result.profiles.map((record) => toProfileView(record, locale)),
+      profiles: toListView(result.version, result.profiles, locale, [...new Set(query.providerTypes ?? [])].sort().join(',')) as Payload<'listProfiles'>['profiles'],
       activeProfileId: result.activeProfileId,
     };
     if (query.includeDiagnostics === true) {

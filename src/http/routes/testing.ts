@@ -72,8 +72,7 @@ function recordOutcome(ctx: RequestContext, outcome: TestOutcome, endpointUrl: s
   ctx.meta.success = outcome.success;
 }
 
-export function testingRoutes({ profiles, promptTests, discovery, diagnostics, testRateLimit }: TestingRouteDeps): Router {
-  const router = Router();
+export function testingRoutes({ profiles, promptTests, discovery, diagnostics, testRateLimit }: TestingRouteDeps, router: Router = Router()): Router {
 
   router.post('/api/llm/profiles/test', testRateLimit, async (req: Request, res: Response) => {
     const body = req.body as RequestBody<'testDraftProfile'>;
