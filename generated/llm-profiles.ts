@@ -250,7 +250,10 @@ export interface components {
         CorrelationId: string;
         /** @description The request's id (the caller's `X-Request-Id` when well formed). */
         RequestId: string;
-        /** @description How long the service took to answer, in milliseconds. */
+        /**
+         * Format: int64
+         * @description How long the service took to answer, in milliseconds.
+         */
         DurationMs: number;
         /**
          * Format: date-time
@@ -265,8 +268,27 @@ export interface components {
          *     the query. Plain `http` only for this computer and the local network.
          */
         EndpointUrl: string;
-        /** @description The model to use (for Azure, the deployment name). */
-        ModelId: string;
+        /**
+         * @description An endpoint that may be on this computer: `localhost` or a `.localhost` name, a `127.x`
+         *     address, or any host the service must parse to judge (an IPv6 literal, a numeric or
+         *     percent-encoded host). The schema asks no consent for these; the service decides exactly.
+         */
+        MaybeLoopbackEndpointUrl: string;
+        /** @description An Azure resource address over `https` (`*.openai.azure.com`, `*.cognitiveservices.azure.com` or `*.services.ai.azure.com`). */
+        AzureEndpointUrl: string;
+        /**
+         * @description An `https` address whose host is a public name (lower-case labels with a dot, not a
+         *     `.local`, `.lan`, `.home.arpa`, `.internal` or `.localhost` name, not numeric).
+         */
+        PublicNamedEndpointUrl: string;
+        /** @description The model to use (for Azure, the deployment name, which is then required); null when the server chooses. */
+        NullableModelId: string | null;
+        /**
+         * Format: date-time
+         * @description When the learner agreed that prompts may leave this computer (ISO 8601); required for
+         *     endpoints that are not on this computer, null or absent for those that are.
+         */
+        ConsentTimestamp: string | null;
         /** @description The API key. Write-only; encrypted at rest; never returned. */
         ApiKey: string;
         /** @description A profile as the learner enters it. */
@@ -275,18 +297,18 @@ export interface components {
             providerType: components["schemas"]["ProviderType"];
             endpointUrl: components["schemas"]["EndpointUrl"];
             apiKey?: components["schemas"]["ApiKey"];
-            modelId?: components["schemas"]["ModelId"] | null;
-            /** @description When the learner agreed that prompts may leave this computer; required for endpoints that are not on this computer. */
-            consentTimestamp?: components["schemas"]["Timestamp"] | null;
-        };
+            modelId?: components["schemas"]["NullableModelId"];
+            consentTimestamp?: components["schemas"]["ConsentTimestamp"];
+        } & (unknown & unknown & unknown & unknown);
         /** @description The fields to change; at least one. `apiKey` null clears the saved key. */
         ProfileChanges: {
             name?: components["schemas"]["ProfileName"];
             providerType?: components["schemas"]["ProviderType"];
             endpointUrl?: components["schemas"]["EndpointUrl"];
-            apiKey?: components["schemas"]["ApiKey"] | null;
-            modelId?: components["schemas"]["ModelId"] | null;
-            consentTimestamp?: components["schemas"]["Timestamp"] | null;
+            /** @description A new API key, or null to clear the saved one. Write-only; encrypted at rest; never returned. */
+            apiKey?: string | null;
+            modelId?: components["schemas"]["NullableModelId"];
+            consentTimestamp?: components["schemas"]["ConsentTimestamp"];
         };
         /** @description Who is acting, for the diagnostics trail. */
         RequestContext: {
@@ -318,9 +340,9 @@ export interface components {
             name: components["schemas"]["ProfileName"];
             providerType: components["schemas"]["ProviderType"];
             endpointUrl: components["schemas"]["EndpointUrl"];
-            modelId: components["schemas"]["ModelId"] | null;
+            modelId: components["schemas"]["NullableModelId"];
             isActive: boolean;
-            consentTimestamp: components["schemas"]["Timestamp"] | null;
+            consentTimestamp: components["schemas"]["ConsentTimestamp"];
             createdAt: components["schemas"]["Timestamp"];
             modifiedAt: components["schemas"]["Timestamp"];
             hasApiKey: boolean;
@@ -335,6 +357,7 @@ export interface components {
             safeStorageStatus: components["schemas"]["SafeStorageStatus"];
         };
         ProfileListResponse: {
+            /** @description At most 1000; creating one more answers `400` until one is deleted. */
             profiles: components["schemas"]["Profile"][];
             /** @description The active profile's id; null only when there are no profiles. */
             activeProfileId: string | null;
@@ -369,6 +392,7 @@ export interface components {
         /** @description A prompt of the learner's own instead of the default one. Never stored or logged. */
         PromptOverride: string;
         /**
+         * Format: int32
          * @description How long to wait for the provider, in milliseconds.
          * @default 30000
          */
@@ -393,7 +417,9 @@ export interface components {
             loadMs?: number;
             promptEvalMs?: number;
             evalMs?: number;
+            /** Format: int64 */
             promptTokens?: number;
+            /** Format: int64 */
             completionTokens?: number;
             tokensPerSecond?: number;
         };
@@ -414,13 +440,19 @@ export interface components {
             /** @description The model that answered (or was asked for). */
             modelName: string | null;
             success: boolean;
-            /** @description Wall time of the exchange with the provider. */
+            /**
+             * Format: int64
+             * @description Wall time of the exchange with the provider.
+             */
             latencyMs: number;
             timings: components["schemas"]["TestTimings"];
             /** @description The start of the answer, control characters removed; null on failure. */
             responsePreview: string | null;
             responseTruncated: boolean;
-            /** @description Length of the prompt sent, in characters (the text itself is never kept). */
+            /**
+             * Format: int64
+             * @description Length of the prompt sent, in characters (the text itself is never kept).
+             */
             promptLength: number;
             errorCode: components["schemas"]["OutcomeErrorCode"] | null;
             retryable: boolean;
@@ -436,7 +468,11 @@ export interface components {
             durationMs: components["schemas"]["DurationMs"];
             safeStorageStatus: components["schemas"]["SafeStorageStatus"];
         };
-        /** @description A machine to scan, by host name or IP address (no port, no scheme). */
+        /**
+         * @description A machine to scan: a host name (letters, digits and hyphens in dot-separated labels, an
+         *     optional trailing dot), an IPv4 address, or an IPv6 address with or without brackets.
+         *     No port, no scheme. This pattern is the only syntax check the service makes.
+         */
         DiscoveryHost: string;
         DiscoveryScope: {
             /**
@@ -447,6 +483,7 @@ export interface components {
             /** @description Machines to scan; required for `remote`. */
             hosts?: components["schemas"]["DiscoveryHost"][];
             /**
+             * Format: int32
              * @description The whole scan's deadline, in milliseconds.
              * @default 3000
              */
@@ -480,6 +517,7 @@ export interface components {
             existingProfileId: string | null;
             models: string[];
             version: string | null;
+            /** Format: int64 */
             latencyMs: number;
             /** @description True when the server is not on this computer, so a profile for it needs consent. */
             requiresConsent: boolean;
@@ -562,6 +600,7 @@ export interface components {
             /** @description A URI naming the kind of problem. */
             type: string;
             title: string;
+            /** Format: int32 */
             status: number;
             detail: string;
             /** @description The request path (never its query). */
@@ -734,7 +773,7 @@ export interface components {
         IfMatch: string;
         /**
          * @description Your id for this request, echoed in the response when it matches
-         *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+         *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
          * @example desktop-7f3a
          */
         XRequestId: string;
@@ -816,7 +855,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -855,7 +894,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -904,7 +943,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -962,7 +1001,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -1016,7 +1055,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -1072,7 +1111,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -1125,7 +1164,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -1179,7 +1218,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -1225,7 +1264,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -1282,7 +1321,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -1321,7 +1360,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];

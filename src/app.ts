@@ -13,7 +13,7 @@ import type { ProfileVault } from './vault/store.js';
 import type { SafeStorage } from './vault/safe-storage.js';
 import { reduceError } from './logging/logger.js';
 import { contextOf, elapsedMs, requestContext } from './http/context.js';
-import { contractValidator, translateFrameworkError, type ContractDocument } from './http/contract.js';
+import { contractLimits, contractValidator, queryParser, translateFrameworkError, type ContractDocument, type ServedContract } from './http/contract.js';
 import { bearerAuth, hostGuard, jsonAcceptedOnly, jsonBodiesOnly, originGuard, securityHeaders } from './http/guards.js';
 import { sendProblem } from './http/problem.js';
 import { perTokenRateLimit, type RateLimitRule } from './http/rate-limit.js';
@@ -31,6 +31,8 @@ export interface AppDeps {
   diagnostics: DiagnosticsRecorder;
   logger: Logger;
   contract: ContractDocument;
+  /** The contract naming the address actually listened on (known only after listen). */
+  servedContract: () => ServedContract;
   docs: () => { file: string } | { html: string };
   apiToken: string;
   /** The port the server listens on (known only after listen when 0 was asked for). */
@@ -50,7 +52,8 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.set('query parser', 'simple');
+  app.set('query parser', queryParser(deps.contract));
+  const limits = contractLimits(deps.contract);
 
   let lastSafeStorageStatus: 'available' | 'unavailable' = 'available';
   const rateLimits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
@@ -87,7 +90,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(securityHeaders);
   app.use(hostGuard({ port: deps.port, extraHosts: deps.extraAllowedHosts ?? [] }));
   app.use(originGuard(deps.allowedOrigins ?? []));
-  app.use(specRoutes(deps.contract, deps.docs));
+  app.use(specRoutes(deps.servedContract, deps.docs));
   app.use('/api/llm', bearerAuth(deps.apiToken));
   app.use(async (_req: Request, res: Response, next: NextFunction) => {
     const health = deps.vault.health();
@@ -112,8 +115,8 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use((raw: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(raw);
-    const error = translateFrameworkError(raw, bodyLimitBytes);
-    const instance = req.path;
+    const error = translateFrameworkError(raw, bodyLimitBytes, req.body);
+    const instance = req.path.slice(0, limits.problemInstanceMaxLength);
     if (error instanceof DomainError) {
       if (error instanceof VaultReadError || error.code === 'VAULT_WRITE_ERROR') {
         deps.logger.error({ err: reduceError((error as { cause?: unknown }).cause ?? error), requestId: contextOf(res).requestId, code: error.code }, 'profile store failure');

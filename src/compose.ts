@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { createApp, type AppDeps } from './app.js';
 import { DiagnosticsRecorder } from './diagnostics/recorder.js';
 import { DEFAULT_DISCOVERY_PORTS, DiscoveryService, type DiscoveryConfig } from './discovery/service.js';
-import { findSpecPath, loadContract } from './http/contract.js';
+import { contractLimits, findSpecPath, loadContract, servedContract, type ServedContract } from './http/contract.js';
 import { docsPage } from './http/docs-page.js';
 import { drain } from './http/drain.js';
 import type { RateLimitRule } from './http/rate-limit.js';
@@ -86,8 +86,9 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
     };
 
     let boundPort = options.port;
+    let served: ServedContract | undefined;
     const deps: AppDeps = {
-      profiles: new ProfileService({ vault, safeStorage }),
+      profiles: new ProfileService({ vault, safeStorage, maxProfiles: contractLimits(contract).maxProfiles }),
       vault,
       safeStorage,
       promptTests: new PromptTestService(options.promptTest),
@@ -95,6 +96,10 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
       diagnostics,
       logger,
       contract,
+      servedContract: () => {
+        if (!served) throw new Error('the contract is served only once the service listens');
+        return served;
+      },
       docs: docsPage(path.join(root, 'docs-site'), contract),
       apiToken: token,
       port: () => boundPort,
@@ -112,6 +117,7 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
     });
     boundPort = (server.address() as AddressInfo).port;
     const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+    served = servedContract(contract, `http://${hostForUrl}:${boundPort}`);
 
     let closing: Promise<void> | null = null;
     const close = (): Promise<void> => {

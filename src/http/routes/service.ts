@@ -3,7 +3,7 @@ import type { DiagnosticsRecorder } from '../../diagnostics/recorder.js';
 import { translate } from '../../i18n/index.js';
 import type { ProfileVault } from '../../vault/store.js';
 import { contextOf, sendJson } from '../context.js';
-import type { ContractDocument } from '../contract.js';
+import type { ServedContract } from '../contract.js';
 import type { Payload, QueryOf } from '../types.js';
 
 export interface ServiceRouteDeps {
@@ -59,15 +59,15 @@ const DOCS_CSP =
   "default-src 'self'; script-src 'self' 'unsafe-inline' blob:; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'";
 
 /** The contract itself and its reference docs: open to any local reader, no token needed. */
-export function specRoutes(contract: ContractDocument, docs: () => { file: string } | { html: string }): Router {
+export function specRoutes(served: () => ServedContract, docs: () => { file: string } | { html: string }): Router {
   const router = Router();
   router.get('/openapi.yaml', (_req, res) => {
     res.type('application/yaml; charset=utf-8').setHeader('Cache-Control', 'no-cache');
-    res.send(contract.yaml);
+    res.send(served().yaml);
   });
   router.get('/openapi.json', (_req, res) => {
-    res.setHeader('Cache-Control', 'no-cache');
-    res.json(contract.document);
+    res.type('application/json; charset=utf-8').setHeader('Cache-Control', 'no-cache');
+    res.send(served().json);
   });
   router.get(['/docs', '/docs/'], (_req, res) => {
     res.setHeader('Content-Security-Policy', DOCS_CSP);
