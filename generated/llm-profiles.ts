@@ -25,7 +25,17 @@ export interface paths {
          *     never returned. The first profile created becomes the active one. Endpoints that are not
          *     on this computer need `consentTimestamp`; Azure needs an `https` resource host, the
          *     deployment name in `modelId` and a key; Anthropic and remote OpenAI-compatible services
-         *     need a key.
+         *     need a key. The request schema states these rules (`if`/`then` on `providerType`).
+         *
+         *     Rules the schema cannot state, checked by the service on the parsed address:
+         *     - `400 VALIDATION_ERROR` at `/body/profile/endpointUrl`: a user name or password, a
+         *       fragment or a key-like query parameter in the address; a special address (link-local,
+         *       cloud metadata, unspecified, multicast); plain `http` to a host on the internet; for
+         *       hosts the schema leaves to the service (IPv6 literals, numeric or encoded hosts), the
+         *       consent, key and Azure host rules above.
+         *     - `400 VALIDATION_ERROR` at `/body/profile`: 1000 profiles are saved already.
+         *     - `409 DUPLICATE_PROFILE_NAME`: another profile has the same name (ignoring case and
+         *       surrounding spaces).
          */
         post: operations["createProfile"];
         delete?: never;
@@ -71,6 +81,16 @@ export interface paths {
          *     provider type needs the key sent again (or cleared): a saved key never follows a profile
          *     to a new host. `isActive` is changed only through `activateProfile`. With `If-Match`, the
          *     update happens only if the profile still has that `ETag`.
+         *
+         *     The changes are merged into the saved profile and the result must follow the rules of
+         *     `createProfile`; as they depend on the saved profile, no schema can state them:
+         *     - `400 VALIDATION_ERROR` at the changed field (`/body/changes/...`): the merged profile
+         *       breaks a creation rule (Azure model, key or host; a key for Anthropic or an internet
+         *       service; consent off this computer; the address rules).
+         *     - `400 VALIDATION_ERROR` at `/body/changes/apiKey`: the provider type or the endpoint's
+         *       origin changed and the saved key must be sent again or cleared.
+         *     - `409 DUPLICATE_PROFILE_NAME`: another profile has the new name.
+         *     - `412 PRECONDITION_FAILED`: `If-Match` no longer matches.
          */
         patch: operations["updateProfile"];
         trace?: never;
