@@ -369,13 +369,19 @@ export interface components {
             locality: components["schemas"]["Locality"];
             accessibility: components["schemas"]["Accessibility"];
         };
-        ProfileResponse: {
-            profile: components["schemas"]["Profile"];
+        /**
+         * @description What every response carries, success or error: ids to quote to support, how long the
+         *     service took, and whether saved keys can be used right now.
+         */
+        ResponseMeta: {
             correlationId: components["schemas"]["CorrelationId"];
             requestId: components["schemas"]["RequestId"];
             durationMs: components["schemas"]["DurationMs"];
             safeStorageStatus: components["schemas"]["SafeStorageStatus"];
         };
+        ProfileResponse: {
+            profile: components["schemas"]["Profile"];
+        } & components["schemas"]["ResponseMeta"];
         ProfileListResponse: {
             /** @description At most 1000; creating one more answers `400` until one is deleted. */
             profiles: components["schemas"]["Profile"][];
@@ -383,32 +389,20 @@ export interface components {
             activeProfileId: string | null;
             /** @description Recent diagnostics entries, present when `includeDiagnostics=true`. */
             diagnostics?: components["schemas"]["DiagnosticsEntry"][];
-            correlationId: components["schemas"]["CorrelationId"];
-            requestId: components["schemas"]["RequestId"];
-            durationMs: components["schemas"]["DurationMs"];
-            safeStorageStatus: components["schemas"]["SafeStorageStatus"];
-        };
+        } & components["schemas"]["ResponseMeta"];
         DeleteProfileResponse: {
             /** Format: uuid */
             deletedId: string;
             /** @description The active profile after the delete (the successor, or the unchanged one); null when no profiles remain. */
             activeProfileId: string | null;
-            correlationId: components["schemas"]["CorrelationId"];
-            requestId: components["schemas"]["RequestId"];
-            durationMs: components["schemas"]["DurationMs"];
-            safeStorageStatus: components["schemas"]["SafeStorageStatus"];
-        };
+        } & components["schemas"]["ResponseMeta"];
         ActivateProfileResponse: {
             activeProfile: components["schemas"]["Profile"];
             /** @description The profile that was active before; null when nothing changed. */
             previousActiveId: string | null;
             /** @description False when the profile was already active (nothing was written). */
             changed: boolean;
-            correlationId: components["schemas"]["CorrelationId"];
-            requestId: components["schemas"]["RequestId"];
-            durationMs: components["schemas"]["DurationMs"];
-            safeStorageStatus: components["schemas"]["SafeStorageStatus"];
-        };
+        } & components["schemas"]["ResponseMeta"];
         /** @description A prompt of the learner's own instead of the default one. Never stored or logged. */
         PromptOverride: string;
         /**
@@ -483,11 +477,7 @@ export interface components {
             userMessage: string;
             remediation: string | null;
             notes: string[];
-            correlationId: components["schemas"]["CorrelationId"];
-            requestId: components["schemas"]["RequestId"];
-            durationMs: components["schemas"]["DurationMs"];
-            safeStorageStatus: components["schemas"]["SafeStorageStatus"];
-        };
+        } & components["schemas"]["ResponseMeta"];
         /**
          * @description A machine to scan: a host name (letters, digits and hyphens in dot-separated labels, an
          *     optional trailing dot), an IPv4 address, or an IPv6 address with or without brackets.
@@ -549,11 +539,7 @@ export interface components {
             /** @description True when the findings come from a scan of the last five minutes. */
             cached: boolean;
             scannedAt: components["schemas"]["Timestamp"];
-            correlationId: components["schemas"]["CorrelationId"];
-            requestId: components["schemas"]["RequestId"];
-            durationMs: components["schemas"]["DurationMs"];
-            safeStorageStatus: components["schemas"]["SafeStorageStatus"];
-        };
+        } & components["schemas"]["ResponseMeta"];
         /** @description One line of the diagnostics trail. */
         DiagnosticsEntry: {
             timestamp: components["schemas"]["Timestamp"];
@@ -575,11 +561,7 @@ export interface components {
         };
         DiagnosticsResponse: {
             entries: components["schemas"]["DiagnosticsEntry"][];
-            correlationId: components["schemas"]["CorrelationId"];
-            requestId: components["schemas"]["RequestId"];
-            durationMs: components["schemas"]["DurationMs"];
-            safeStorageStatus: components["schemas"]["SafeStorageStatus"];
-        };
+        } & components["schemas"]["ResponseMeta"];
         HealthResponse: {
             /**
              * @description `ok` when everything works; `degraded` when profiles cannot be read or written.
@@ -598,11 +580,7 @@ export interface components {
             /** @description A sentence about what is wrong; null when all is well. */
             userMessage: string | null;
             remediation: string | null;
-            correlationId: components["schemas"]["CorrelationId"];
-            requestId: components["schemas"]["RequestId"];
-            durationMs: components["schemas"]["DurationMs"];
-            safeStorageStatus: components["schemas"]["SafeStorageStatus"];
-        };
+        } & components["schemas"]["ResponseMeta"];
         /**
          * @description A stable, machine-readable error code.
          * @enum {string}

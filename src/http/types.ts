@@ -1,4 +1,4 @@
-import type { operations } from '../../generated/llm-profiles.js';
+import type { components, operations } from '../../generated/llm-profiles.js';
 
 /** The JSON request body of an operation, from the generated contract types. */
 export type RequestBody<Op extends keyof operations> = operations[Op] extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
@@ -15,4 +15,4 @@ type SuccessBody<Op extends keyof operations> = operations[Op]['responses'] exte
       : never
   : never;
 
-export type Payload<Op extends keyof operations> = Omit<SuccessBody<Op>, 'correlationId' | 'requestId' | 'durationMs' | 'safeStorageStatus'>;
+export type Payload<Op extends keyof operations> = Omit<SuccessBody<Op>, keyof components['schemas']['ResponseMeta']>;
