@@ -319,7 +319,7 @@ export interface components {
             apiKey?: components["schemas"]["ApiKey"];
             modelId?: components["schemas"]["NullableModelId"];
             consentTimestamp?: components["schemas"]["ConsentTimestamp"];
-        } & (unknown & unknown & unknown & unknown);
+        } & unknown & unknown & unknown & unknown;
         /** @description The fields to change; at least one. `apiKey` null clears the saved key. */
         ProfileChanges: {
             name?: components["schemas"]["ProfileName"];
@@ -379,30 +379,30 @@ export interface components {
             durationMs: components["schemas"]["DurationMs"];
             safeStorageStatus: components["schemas"]["SafeStorageStatus"];
         };
-        ProfileResponse: {
+        ProfileResponse: components["schemas"]["ResponseMeta"] & {
             profile: components["schemas"]["Profile"];
-        } & components["schemas"]["ResponseMeta"];
-        ProfileListResponse: {
+        };
+        ProfileListResponse: components["schemas"]["ResponseMeta"] & {
             /** @description At most 1000; creating one more answers `400` until one is deleted. */
             profiles: components["schemas"]["Profile"][];
             /** @description The active profile's id; null only when there are no profiles. */
             activeProfileId: string | null;
             /** @description Recent diagnostics entries, present when `includeDiagnostics=true`. */
             diagnostics?: components["schemas"]["DiagnosticsEntry"][];
-        } & components["schemas"]["ResponseMeta"];
-        DeleteProfileResponse: {
+        };
+        DeleteProfileResponse: components["schemas"]["ResponseMeta"] & {
             /** Format: uuid */
             deletedId: string;
             /** @description The active profile after the delete (the successor, or the unchanged one); null when no profiles remain. */
             activeProfileId: string | null;
-        } & components["schemas"]["ResponseMeta"];
-        ActivateProfileResponse: {
+        };
+        ActivateProfileResponse: components["schemas"]["ResponseMeta"] & {
             activeProfile: components["schemas"]["Profile"];
             /** @description The profile that was active before; null when nothing changed. */
             previousActiveId: string | null;
             /** @description False when the profile was already active (nothing was written). */
             changed: boolean;
-        } & components["schemas"]["ResponseMeta"];
+        };
         /** @description A prompt of the learner's own instead of the default one. Never stored or logged. */
         PromptOverride: string;
         /**
@@ -446,7 +446,7 @@ export interface components {
             provider: components["schemas"]["ProviderTimings"] | null;
         };
         /** @description What happened when the prompt was sent. */
-        TestOutcomeResponse: {
+        TestOutcomeResponse: components["schemas"]["ResponseMeta"] & {
             /** @description The saved profile tested; null for a draft. */
             profileId: string | null;
             profileName: string;
@@ -477,7 +477,7 @@ export interface components {
             userMessage: string;
             remediation: string | null;
             notes: string[];
-        } & components["schemas"]["ResponseMeta"];
+        };
         /**
          * @description A machine to scan: a host name (letters, digits and hyphens in dot-separated labels, an
          *     optional trailing dot), an IPv4 address, or an IPv6 address with or without brackets.
@@ -534,12 +534,12 @@ export interface components {
             notes: string[];
             remediation: string | null;
         };
-        DiscoverProvidersResponse: {
+        DiscoverProvidersResponse: components["schemas"]["ResponseMeta"] & {
             providers: components["schemas"]["DiscoveryFinding"][];
             /** @description True when the findings come from a scan of the last five minutes. */
             cached: boolean;
             scannedAt: components["schemas"]["Timestamp"];
-        } & components["schemas"]["ResponseMeta"];
+        };
         /** @description One line of the diagnostics trail. */
         DiagnosticsEntry: {
             timestamp: components["schemas"]["Timestamp"];
@@ -559,10 +559,10 @@ export interface components {
                 [key: string]: string | number | boolean | null;
             };
         };
-        DiagnosticsResponse: {
+        DiagnosticsResponse: components["schemas"]["ResponseMeta"] & {
             entries: components["schemas"]["DiagnosticsEntry"][];
-        } & components["schemas"]["ResponseMeta"];
-        HealthResponse: {
+        };
+        HealthResponse: components["schemas"]["ResponseMeta"] & {
             /**
              * @description `ok` when everything works; `degraded` when profiles cannot be read or written.
              * @enum {string}
@@ -580,7 +580,7 @@ export interface components {
             /** @description A sentence about what is wrong; null when all is well. */
             userMessage: string | null;
             remediation: string | null;
-        } & components["schemas"]["ResponseMeta"];
+        };
         /**
          * @description A stable, machine-readable error code.
          * @enum {string}

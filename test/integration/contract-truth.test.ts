@@ -15,6 +15,12 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 let server: TestServer;
 
+/** A schema's own properties and those of its allOf members (the fields of ProfileInput and the responses sit there). */
+function propertiesOf(name: string): Json {
+  const schema = spec.components.schemas[name] as Json;
+  return Object.assign({}, schema.properties, ...((schema.allOf ?? []) as Json[]).map((part) => resolveRef(part).properties ?? {}));
+}
+
 beforeAll(async () => {
   server = await startTestServer({ rateLimits: { test: { limit: 1000, windowMs: 60_000 }, discover: { limit: 1000, windowMs: 60_000 } } });
 });
@@ -176,12 +182,12 @@ describe('DiscoveryHost: one definition', () => {
 
 describe('nullable scalars keep their keywords', () => {
   test('changes.apiKey is write-only, and every nullable field is a type list, not a oneOf with null', () => {
-    const changes = spec.components.schemas.ProfileChanges.properties;
+    const changes = propertiesOf('ProfileChanges');
     expect(changes.apiKey.writeOnly).toBe(true);
     expect(changes.apiKey.type).toEqual(['string', 'null']);
     const offenders: string[] = [];
     for (const name of ['ProfileInput', 'ProfileChanges', 'Profile']) {
-      for (const [field, schema] of Object.entries(spec.components.schemas[name].properties as Json)) {
+      for (const [field, schema] of Object.entries(propertiesOf(name))) {
         const oneOf = (schema as Json).oneOf as Json[] | undefined;
         if (oneOf?.some((s) => s.type === 'null')) offenders.push(`${name}.${field}`);
       }
@@ -191,7 +197,7 @@ describe('nullable scalars keep their keywords', () => {
 
   test("consentTimestamp's explanation is where Redoc shows it: on the schema it uses, with no competing sibling", () => {
     for (const name of ['ProfileInput', 'ProfileChanges', 'Profile']) {
-      const property = spec.components.schemas[name].properties.consentTimestamp as Json;
+      const property = propertiesOf(name).consentTimestamp as Json;
       expect(property.description).toBeUndefined();
       expect(resolveRef(property).description).toMatch(/agreed that prompts may leave this computer/);
       expect(resolveRef(property).format).toBe('date-time');
@@ -201,7 +207,7 @@ describe('nullable scalars keep their keywords', () => {
 
 describe('limits stated and kept', () => {
   test('a very long path answers a problem whose instance fits its own maxLength', async () => {
-    const max = spec.components.schemas.Problem.properties.instance.maxLength as number;
+    const max = propertiesOf('Problem').instance.maxLength as number;
     const res = await server.http.get(`/api/llm/profiles/${'a'.repeat(max * 3)}`).set(server.auth);
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
@@ -210,10 +216,9 @@ describe('limits stated and kept', () => {
   });
 
   test('response arrays have maxItems, request headers maxLength, integers a format', () => {
-    const schemas = spec.components.schemas;
-    expect(schemas.ProfileListResponse.properties.profiles.maxItems).toEqual(expect.any(Number));
-    expect(schemas.DiagnosticsResponse.properties.entries.maxItems).toEqual(expect.any(Number));
-    expect(schemas.DiscoverProvidersResponse.properties.providers.maxItems).toEqual(expect.any(Number));
+    expect(propertiesOf('ProfileListResponse').profiles.maxItems).toEqual(expect.any(Number));
+    expect(propertiesOf('DiagnosticsResponse').entries.maxItems).toEqual(expect.any(Number));
+    expect(propertiesOf('DiscoverProvidersResponse').providers.maxItems).toEqual(expect.any(Number));
     for (const name of ['AcceptLanguage', 'XRequestId']) expect(spec.components.parameters[name].schema.maxLength).toEqual(expect.any(Number));
     const unformatted: string[] = [];
     const walk = (node: unknown, at: string): void => {
@@ -237,8 +242,10 @@ describe('limits stated and kept', () => {
   test('every object schema closes itself, so examples with unknown fields fail lint', () => {
     const open: string[] = [];
     for (const [name, schema] of Object.entries(spec.components.schemas as Record<string, Json>)) {
-      if (schema.type !== 'object' || !schema.properties) continue;
+      if (schema.type !== 'object') continue;
       if (schema.additionalProperties === false || schema.unevaluatedProperties === false) continue;
+      // ResponseMeta is only ever taken into a response's allOf, which closes the whole.
+      if (name === 'ResponseMeta') continue;
       open.push(name);
     }
     expect(open).toEqual([]);
