@@ -75,7 +75,7 @@ test('hey-api, openapi-zod-client and orval generate from /openapi.json, type-ch
     throw new Error(`generated clients do not type-check:\n${error.stdout ?? String(error)}`);
   });
 
-  await run(path.join(BIN, 'esbuild'), ['use-client.ts', '--bundle', '--platform=node', '--format=esm', '--log-level=error', '--outfile=use-client.mjs'], { cwd: work });
+  await run(path.join(BIN, 'esbuild'), ['use-client.ts', '--bundle', '--platform=node', '--format=esm', '--packages=external', '--log-level=error', '--outfile=use-client.mjs'], { cwd: work });
   const { stdout } = await run(process.execPath, ['use-client.mjs', server.token], { cwd: work });
   const result = JSON.parse(stdout) as {
     baseUrl: string;
