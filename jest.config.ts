@@ -14,14 +14,14 @@ const shared = {
 
 /**
  * One project per kind of test, so a developer can run the quick ones alone
- * (`npm run test:unit`, `test:integration`, `test:contract`, `test:proof`). `npm test` runs the
+ * (`npm run test:unit`, `test:integration`, `test:contract`, `test:browser`, `test:proof`). `npm test` runs the
  * proof project after the others rather than beside them: its kill -9 and fuzz runs keep both
  * cores busy for minutes, and nothing else should have to share the machine with them.
  */
 const project = (name: string): Config => ({ ...shared, displayName: name, roots: [`<rootDir>/test/${name}`], testMatch: ['**/*.test.ts'] });
 
 const config: Config = {
-  projects: ['unit', 'integration', 'contract', 'proof'].map(project),
+  projects: ['unit', 'integration', 'contract', 'browser', 'proof'].map(project),
   maxWorkers: 2,
   // Also here: jest reads the timeout from the top-level config when projects are used.
   testTimeout: shared.testTimeout,

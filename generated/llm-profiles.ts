@@ -25,7 +25,17 @@ export interface paths {
          *     never returned. The first profile created becomes the active one. Endpoints that are not
          *     on this computer need `consentTimestamp`; Azure needs an `https` resource host, the
          *     deployment name in `modelId` and a key; Anthropic and remote OpenAI-compatible services
-         *     need a key.
+         *     need a key. The request schema states these rules (`if`/`then` on `providerType`).
+         *
+         *     Rules the schema cannot state, checked by the service on the parsed address:
+         *     - `400 VALIDATION_ERROR` at `/body/profile/endpointUrl`: a user name or password, a
+         *       fragment or a key-like query parameter in the address; a special address (link-local,
+         *       cloud metadata, unspecified, multicast); plain `http` to a host on the internet; for
+         *       hosts the schema leaves to the service (IPv6 literals, numeric or encoded hosts), the
+         *       consent, key and Azure host rules above.
+         *     - `400 VALIDATION_ERROR` at `/body/profile`: 1000 profiles are saved already.
+         *     - `409 DUPLICATE_PROFILE_NAME`: another profile has the same name (ignoring case and
+         *       surrounding spaces).
          */
         post: operations["createProfile"];
         delete?: never;
@@ -71,6 +81,16 @@ export interface paths {
          *     provider type needs the key sent again (or cleared): a saved key never follows a profile
          *     to a new host. `isActive` is changed only through `activateProfile`. With `If-Match`, the
          *     update happens only if the profile still has that `ETag`.
+         *
+         *     The changes are merged into the saved profile and the result must follow the rules of
+         *     `createProfile`; as they depend on the saved profile, no schema can state them:
+         *     - `400 VALIDATION_ERROR` at the changed field (`/body/changes/...`): the merged profile
+         *       breaks a creation rule (Azure model, key or host; a key for Anthropic or an internet
+         *       service; consent off this computer; the address rules).
+         *     - `400 VALIDATION_ERROR` at `/body/changes/apiKey`: the provider type or the endpoint's
+         *       origin changed and the saved key must be sent again or cleared.
+         *     - `409 DUPLICATE_PROFILE_NAME`: another profile has the new name.
+         *     - `412 PRECONDITION_FAILED`: `If-Match` no longer matches.
          */
         patch: operations["updateProfile"];
         trace?: never;
@@ -316,7 +336,10 @@ export interface components {
         CorrelationId: string;
         /** @description The request's id (the caller's `X-Request-Id` when well formed). */
         RequestId: string;
-        /** @description How long the service took to answer, in milliseconds. */
+        /**
+         * Format: int64
+         * @description How long the service took to answer, in milliseconds.
+         */
         DurationMs: number;
         /**
          * Format: date-time
@@ -331,8 +354,29 @@ export interface components {
          *     the query. Plain `http` only for this computer and the local network.
          */
         EndpointUrl: string;
-        /** @description The model to use (for Azure, the deployment name). */
+        /**
+         * @description An endpoint that may be on this computer: `localhost` or a `.localhost` name, a `127.x`
+         *     address, or any host the service must parse to judge (an IPv6 literal, a numeric or
+         *     percent-encoded host). The schema asks no consent for these; the service decides exactly.
+         */
+        MaybeLoopbackEndpointUrl: string;
+        /** @description An Azure resource address over `https` (`*.openai.azure.com`, `*.cognitiveservices.azure.com` or `*.services.ai.azure.com`). */
+        AzureEndpointUrl: string;
+        /**
+         * @description An `https` address whose host is a public name (lower-case labels with a dot, not a
+         *     `.local`, `.lan`, `.home.arpa`, `.internal` or `.localhost` name, not numeric).
+         */
+        PublicNamedEndpointUrl: string;
+        /** @description The id of a model on the server (for Azure, the deployment name). */
         ModelId: string;
+        /** @description The model to use (for Azure, the deployment name, which is then required); null when the server chooses. */
+        NullableModelId: string | null;
+        /**
+         * Format: date-time
+         * @description When the learner agreed that prompts may leave this computer (ISO 8601); required for
+         *     endpoints that are not on this computer, null or absent for those that are.
+         */
+        ConsentTimestamp: string | null;
         /** @description The API key. Write-only; encrypted at rest; never returned. */
         ApiKey: string;
         /** @description A profile as the learner enters it. */
@@ -341,18 +385,18 @@ export interface components {
             providerType: components["schemas"]["ProviderType"];
             endpointUrl: components["schemas"]["EndpointUrl"];
             apiKey?: components["schemas"]["ApiKey"];
-            modelId?: components["schemas"]["ModelId"] | null;
-            /** @description When the learner agreed that prompts may leave this computer; required for endpoints that are not on this computer. */
-            consentTimestamp?: components["schemas"]["Timestamp"] | null;
-        };
+            modelId?: components["schemas"]["NullableModelId"];
+            consentTimestamp?: components["schemas"]["ConsentTimestamp"];
+        } & unknown & unknown & unknown & unknown;
         /** @description The fields to change; at least one. `apiKey` null clears the saved key. */
         ProfileChanges: {
             name?: components["schemas"]["ProfileName"];
             providerType?: components["schemas"]["ProviderType"];
             endpointUrl?: components["schemas"]["EndpointUrl"];
-            apiKey?: components["schemas"]["ApiKey"] | null;
-            modelId?: components["schemas"]["ModelId"] | null;
-            consentTimestamp?: components["schemas"]["Timestamp"] | null;
+            /** @description A new API key, or null to clear the saved one. Write-only; encrypted at rest; never returned. */
+            apiKey?: string | null;
+            modelId?: components["schemas"]["NullableModelId"];
+            consentTimestamp?: components["schemas"]["ConsentTimestamp"];
         };
         /** @description Who is acting, for the diagnostics trail. */
         RequestContext: {
@@ -381,57 +425,53 @@ export interface components {
             name: components["schemas"]["ProfileName"];
             providerType: components["schemas"]["ProviderType"];
             endpointUrl: components["schemas"]["EndpointUrl"];
-            modelId: components["schemas"]["ModelId"] | null;
+            modelId: components["schemas"]["NullableModelId"];
             isActive: boolean;
-            consentTimestamp: components["schemas"]["Timestamp"] | null;
+            consentTimestamp: components["schemas"]["ConsentTimestamp"];
             createdAt: components["schemas"]["Timestamp"];
             modifiedAt: components["schemas"]["Timestamp"];
             hasApiKey: boolean;
             locality: components["schemas"]["Locality"];
             accessibility: components["schemas"]["Accessibility"];
         };
-        ProfileResponse: {
-            profile: components["schemas"]["Profile"];
+        /**
+         * @description What every response carries, success or error: ids to quote to support, how long the
+         *     service took, and whether saved keys can be used right now.
+         */
+        ResponseMeta: {
             correlationId: components["schemas"]["CorrelationId"];
             requestId: components["schemas"]["RequestId"];
             durationMs: components["schemas"]["DurationMs"];
             safeStorageStatus: components["schemas"]["SafeStorageStatus"];
         };
-        ProfileListResponse: {
+        ProfileResponse: components["schemas"]["ResponseMeta"] & {
+            profile: components["schemas"]["Profile"];
+        };
+        ProfileListResponse: components["schemas"]["ResponseMeta"] & {
+            /** @description At most 1000; creating one more answers `400` until one is deleted. */
             profiles: components["schemas"]["Profile"][];
             /** @description The active profile's id; null only when there are no profiles. */
             activeProfileId: string | null;
             /** @description Recent diagnostics entries, present when `includeDiagnostics=true`. */
             diagnostics?: components["schemas"]["DiagnosticsEntry"][];
-            correlationId: components["schemas"]["CorrelationId"];
-            requestId: components["schemas"]["RequestId"];
-            durationMs: components["schemas"]["DurationMs"];
-            safeStorageStatus: components["schemas"]["SafeStorageStatus"];
         };
-        DeleteProfileResponse: {
+        DeleteProfileResponse: components["schemas"]["ResponseMeta"] & {
             /** Format: uuid */
             deletedId: string;
             /** @description The active profile after the delete (the successor, or the unchanged one); null when no profiles remain. */
             activeProfileId: string | null;
-            correlationId: components["schemas"]["CorrelationId"];
-            requestId: components["schemas"]["RequestId"];
-            durationMs: components["schemas"]["DurationMs"];
-            safeStorageStatus: components["schemas"]["SafeStorageStatus"];
         };
-        ActivateProfileResponse: {
+        ActivateProfileResponse: components["schemas"]["ResponseMeta"] & {
             activeProfile: components["schemas"]["Profile"];
             /** @description The profile that was active before; null when nothing changed. */
             previousActiveId: string | null;
             /** @description False when the profile was already active (nothing was written). */
             changed: boolean;
-            correlationId: components["schemas"]["CorrelationId"];
-            requestId: components["schemas"]["RequestId"];
-            durationMs: components["schemas"]["DurationMs"];
-            safeStorageStatus: components["schemas"]["SafeStorageStatus"];
         };
         /** @description A prompt of the learner's own instead of the default one. Never stored or logged. */
         PromptOverride: string;
         /**
+         * Format: int32
          * @description How long to wait for the provider, in milliseconds.
          * @default 30000
          */
@@ -484,7 +524,9 @@ export interface components {
             loadMs?: number;
             promptEvalMs?: number;
             evalMs?: number;
+            /** Format: int64 */
             promptTokens?: number;
+            /** Format: int64 */
             completionTokens?: number;
             tokensPerSecond?: number;
         };
@@ -497,7 +539,7 @@ export interface components {
             provider: components["schemas"]["ProviderTimings"] | null;
         };
         /** @description What happened when the prompt was sent. */
-        TestOutcomeResponse: {
+        TestOutcomeResponse: components["schemas"]["ResponseMeta"] & {
             /** @description The saved profile tested; null for a draft. */
             profileId: string | null;
             profileName: string;
@@ -505,7 +547,10 @@ export interface components {
             /** @description The model that answered (or was asked for). */
             modelName: string | null;
             success: boolean;
-            /** @description Wall time of the exchange with the provider. */
+            /**
+             * Format: int64
+             * @description Wall time of the exchange with the provider.
+             */
             latencyMs: number;
             timings: components["schemas"]["TestTimings"];
             /**
@@ -524,7 +569,10 @@ export interface components {
              * @enum {string}
              */
             tokensPerSecondSource?: "provider" | "estimated";
-            /** @description Tokens in the answer, as the provider counted them (or streamed pieces counted, when it did not say). */
+            /**
+             * Format: int64
+             * @description Tokens in the answer, as the provider counted them (or streamed pieces counted, when it did not say).
+             */
             outputTokens?: number;
             /**
              * @description True when the provider reported loading the model for this request (Ollama's
@@ -542,7 +590,10 @@ export interface components {
             /** @description The start of the answer, control characters removed; null on failure. */
             responsePreview: string | null;
             responseTruncated: boolean;
-            /** @description Length of the prompt sent, in characters (the text itself is never kept). */
+            /**
+             * Format: int64
+             * @description Length of the prompt sent, in characters (the text itself is never kept).
+             */
             promptLength: number;
             errorCode: components["schemas"]["OutcomeErrorCode"] | null;
             retryable: boolean;
@@ -559,12 +610,9 @@ export interface components {
             notes: string[];
             /** @description Present when the profile's endpoint is a server on this computer that other computers can also reach; a note in `notes` says how to close it. */
             exposure?: components["schemas"]["NetworkExposure"];
-            correlationId: components["schemas"]["CorrelationId"];
-            requestId: components["schemas"]["RequestId"];
-            durationMs: components["schemas"]["DurationMs"];
-            safeStorageStatus: components["schemas"]["SafeStorageStatus"];
         };
         /**
+         * Format: int64
          * @description How long to wait for a server's list of models, in milliseconds (all pages together).
          * @default 15000
          */
@@ -583,11 +631,17 @@ export interface components {
             id: components["schemas"]["ModelId"];
             /** @description The server's display name, or the id (a llama.cpp model file's name, not its path). */
             displayName: string;
-            /** @description The context window in tokens, when the server says. */
+            /**
+             * Format: int64
+             * @description The context window in tokens, when the server says.
+             */
             contextLength?: number;
             /** @description Whether the model is in memory now (Ollama, LM Studio, llama.cpp router mode). */
             loaded?: boolean;
-            /** @description Size of the model's files, in bytes. */
+            /**
+             * Format: int64
+             * @description Size of the model's files, in bytes.
+             */
             sizeBytes?: number;
             family?: string;
             /** @description The number of parameters as the server writes it, e.g. `3.2B`. */
@@ -603,7 +657,7 @@ export interface components {
             selected?: true;
         };
         /** @description The models a profile's server offers, or why they could not be listed. */
-        ModelListResponse: {
+        ModelListResponse: components["schemas"]["ResponseMeta"] & {
             /** @description The saved profile; null for a draft. */
             profileId: string | null;
             providerType: components["schemas"]["ProviderType"];
@@ -635,12 +689,12 @@ export interface components {
             userMessage: string;
             remediation: string | null;
             notes: string[];
-            correlationId: components["schemas"]["CorrelationId"];
-            requestId: components["schemas"]["RequestId"];
-            durationMs: components["schemas"]["DurationMs"];
-            safeStorageStatus: components["schemas"]["SafeStorageStatus"];
         };
-        /** @description A machine to scan, by host name or IP address (no port, no scheme). */
+        /**
+         * @description A machine to scan: a host name (letters, digits and hyphens in dot-separated labels, an
+         *     optional trailing dot), an IPv4 address, or an IPv6 address with or without brackets.
+         *     No port, no scheme. This pattern is the only syntax check the service makes.
+         */
         DiscoveryHost: string;
         DiscoveryScope: {
             /**
@@ -651,6 +705,7 @@ export interface components {
             /** @description Machines to scan; required for `remote`. */
             hosts?: components["schemas"]["DiscoveryHost"][];
             /**
+             * Format: int32
              * @description The whole scan's deadline, in milliseconds.
              * @default 3000
              */
@@ -684,6 +739,7 @@ export interface components {
             existingProfileId: string | null;
             models: string[];
             version: string | null;
+            /** Format: int64 */
             latencyMs: number;
             /** @description True when the server is not on this computer, so a profile for it needs consent. */
             requiresConsent: boolean;
@@ -719,15 +775,11 @@ export interface components {
             /** @description What to do, localised (update to the fixed version or later). */
             remediation: string;
         };
-        DiscoverProvidersResponse: {
+        DiscoverProvidersResponse: components["schemas"]["ResponseMeta"] & {
             providers: components["schemas"]["DiscoveryFinding"][];
             /** @description True when the findings come from a scan of the last five minutes. */
             cached: boolean;
             scannedAt: components["schemas"]["Timestamp"];
-            correlationId: components["schemas"]["CorrelationId"];
-            requestId: components["schemas"]["RequestId"];
-            durationMs: components["schemas"]["DurationMs"];
-            safeStorageStatus: components["schemas"]["SafeStorageStatus"];
         };
         /** @description One line of the diagnostics trail. */
         DiagnosticsEntry: {
@@ -748,12 +800,8 @@ export interface components {
                 [key: string]: string | number | boolean | null;
             };
         };
-        DiagnosticsResponse: {
+        DiagnosticsResponse: components["schemas"]["ResponseMeta"] & {
             entries: components["schemas"]["DiagnosticsEntry"][];
-            correlationId: components["schemas"]["CorrelationId"];
-            requestId: components["schemas"]["RequestId"];
-            durationMs: components["schemas"]["DurationMs"];
-            safeStorageStatus: components["schemas"]["SafeStorageStatus"];
         };
         /**
          * @description Why the vault key cannot be used. `key-*` reasons are about the key file; `keyring-locked` (the keyring is locked), `keyring-absent` (no keyring answers in this session), `keyring-timeout` (the keyring did not answer within its time limit) and `keyring-key-missing` (the keyring answers but holds no key for this data folder) are about the operating system's keyring.
@@ -765,7 +813,7 @@ export interface components {
          * @enum {string}
          */
         KeyStore: "keyring" | "file";
-        HealthResponse: {
+        HealthResponse: components["schemas"]["ResponseMeta"] & {
             /**
              * @description `ok` when everything works; `degraded` when profiles cannot be read or written.
              * @enum {string}
@@ -784,10 +832,6 @@ export interface components {
             /** @description A sentence about what is wrong; null when all is well. */
             userMessage: string | null;
             remediation: string | null;
-            correlationId: components["schemas"]["CorrelationId"];
-            requestId: components["schemas"]["RequestId"];
-            durationMs: components["schemas"]["DurationMs"];
-            safeStorageStatus: components["schemas"]["SafeStorageStatus"];
         };
         /**
          * @description A stable, machine-readable error code.
@@ -806,6 +850,7 @@ export interface components {
             /** @description A URI naming the kind of problem. */
             type: string;
             title: string;
+            /** Format: int32 */
             status: number;
             detail: string;
             /** @description The request path (never its query). */
@@ -980,7 +1025,7 @@ export interface components {
         IfMatch: string;
         /**
          * @description Your id for this request, echoed in the response when it matches
-         *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+         *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
          * @example desktop-7f3a
          */
         XRequestId: string;
@@ -1072,7 +1117,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -1111,7 +1156,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -1160,7 +1205,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -1218,7 +1263,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -1272,7 +1317,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -1328,7 +1373,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -1381,7 +1426,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -1446,7 +1491,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -1494,7 +1539,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -1540,7 +1585,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -1586,7 +1631,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -1643,7 +1688,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -1682,7 +1727,7 @@ export interface operations {
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
                 /**
                  * @description Your id for this request, echoed in the response when it matches
-                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value is replaced by a generated id.
+                 *     `^[A-Za-z0-9._:-]{1,64}$`; any other value up to 256 characters is replaced by a generated id.
                  * @example desktop-7f3a
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];

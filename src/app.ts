@@ -13,7 +13,7 @@ import type { PromptTestService } from './prompt-test/service.js';
 import type { ProfileVault } from './vault/store.js';
 import type { SafeStorage } from './vault/safe-storage.js';
 import { requestContext } from './http/context.js';
-import { contractValidator, type ContractDocument } from './http/contract.js';
+import { contractLimits, contractValidator, queryParser, type ContractDocument, type ServedContract } from './http/contract.js';
 import { bearerAuth, hostGuard, jsonAcceptedOnly, jsonBodiesOnly, originGuard, securityHeaders } from './http/guards.js';
 import { SerialisedJson } from './http/json-body.js';
 import { errorHandler, notFound, requestLog, safeStorageStatus } from './http/middleware.js';
@@ -36,6 +36,8 @@ export interface AppDeps {
   diagnostics: DiagnosticsRecorder;
   logger: Logger;
   contract: ContractDocument;
+  /** The contract naming the address actually listened on (known only after listen). */
+  servedContract: () => ServedContract;
   docs: () => { file: string } | { html: string };
   apiToken: string;
   /** The port the server listens on (known only after listen when 0 was asked for). */
@@ -64,14 +66,15 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.set('query parser', 'simple');
+  app.set('query parser', queryParser(deps.contract));
+  const limits = contractLimits(deps.contract);
 
   app.use(requestContext(safeStorage.last));
   app.use(requestLog({ diagnostics: deps.diagnostics, logger: deps.logger }));
   app.use(securityHeaders);
   app.use(hostGuard({ port: deps.port, extraHosts: deps.extraAllowedHosts ?? APP_DEFAULTS.extraAllowedHosts }));
   app.use(originGuard(deps.allowedOrigins ?? APP_DEFAULTS.allowedOrigins));
-  app.use(specRoutes(deps.contract, deps.docs));
+  app.use(specRoutes(deps.servedContract, deps.docs));
   app.use('/api/llm', bearerAuth(deps.apiToken));
   app.use(safeStorage.middleware);
   app.use(jsonAcceptedOnly);
@@ -91,7 +94,7 @@ export function createApp(deps: AppDeps): express.Express {
   diagnosticsRoutes({ diagnostics: deps.diagnostics }, api);
   app.use(api);
   app.use(notFound());
-  app.use(errorHandler({ logger: deps.logger, bodyLimitBytes }));
+  app.use(errorHandler({ logger: deps.logger, bodyLimitBytes, instanceMaxLength: limits.problemInstanceMaxLength }));
 
   return app;
 }

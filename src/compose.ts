@@ -12,7 +12,7 @@ import { ModelCatalogue, type CatalogueDeps } from './catalogue/service.js';
 import { modelListLimit } from './catalogue/limits.js';
 import { DiagnosticsRecorder } from './diagnostics/recorder.js';
 import { DEFAULT_DISCOVERY_PORTS, DiscoveryService, interfaceAddresses, type DiscoveryConfig } from './discovery/service.js';
-import { findSpecPath, loadContract } from './http/contract.js';
+import { contractLimits, findSpecPath, loadContract, servedContract, type ServedContract } from './http/contract.js';
 import { docsPage } from './http/docs-page.js';
 import { drain } from './http/drain.js';
 import type { RateLimitRule } from './http/rate-limit.js';
@@ -103,8 +103,9 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
     };
 
     let boundPort = options.port;
+    let served: ServedContract | undefined;
     const deps: AppDeps = {
-      profiles: new ProfileService({ vault, safeStorage }),
+      profiles: new ProfileService({ vault, safeStorage, maxProfiles: contractLimits(contract).maxProfiles }),
       vault,
       safeStorage,
       promptTests: new PromptTestService(options.promptTest),
@@ -119,6 +120,10 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
       diagnostics,
       logger,
       contract,
+      servedContract: () => {
+        if (!served) throw new Error('the contract is served only once the service listens');
+        return served;
+      },
       docs: docsPage(path.join(root, 'docs-site'), contract),
       apiToken: token,
       port: () => boundPort,
@@ -136,6 +141,7 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
     });
     boundPort = (server.address() as AddressInfo).port;
     const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+    served = servedContract(contract, `http://${hostForUrl}:${boundPort}`);
 
     let closing: Promise<void> | null = null;
     const close = (): Promise<void> => {

@@ -20,8 +20,6 @@ export interface ScanTarget {
   nameInUrl: boolean;
 }
 
-const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
-
 /** Lower-cases, drops IPv6 brackets and a trailing dot. */
 export function normaliseHost(raw: string): string {
   const trimmed = raw.trim().toLowerCase();
@@ -33,8 +31,9 @@ function urlHostOf(host: string): string {
 }
 
 /**
- * Checks the learner's remote hosts. A literal link-local / metadata / unspecified / multicast
- * address is refused outright; names are judged after resolution, in `resolveCandidates`.
+ * Checks the learner's remote hosts. Their syntax is the contract's `DiscoveryHost` pattern, checked
+ * once at the boundary; here a literal link-local / metadata / unspecified / multicast address is
+ * refused outright, and names are judged after resolution, in `resolveCandidates`.
  */
 export function checkRemoteHosts(hosts: string[] | undefined): string[] {
   if (hosts === undefined || hosts.length === 0) {
@@ -44,11 +43,7 @@ export function checkRemoteHosts(hosts: string[] | undefined): string[] {
   const normalised = hosts.map((raw, index) => {
     const host = normaliseHost(raw);
     const pointer = `/hosts/${index}`;
-    if (isIP(host) !== 0) {
-      if (classifyAddress(host) === 'forbidden') errors.push({ pointer, messageKey: 'rule.discovery.hostForbidden', params: { host } });
-    } else if (!HOSTNAME.test(host)) {
-      errors.push({ pointer, messageKey: 'rule.discovery.hostInvalid', params: { host: raw.slice(0, 100) } });
-    }
+    if (isIP(host) !== 0 && classifyAddress(host) === 'forbidden') errors.push({ pointer, messageKey: 'rule.discovery.hostForbidden', params: { host } });
     return host;
   });
   if (errors.length > 0) throw new ValidationError(errors);

@@ -20,14 +20,22 @@ export function hostGuard(options: { port: () => number; extraHosts: readonly st
   };
 }
 
-/** A request that carries an Origin must name an allowed one; CORS headers only for those, never `*`. */
+/** Response headers a browser client needs to read: `ETag` for `If-Match`, where a new profile is, ids, back-off. */
+const EXPOSED_HEADERS = 'ETag, Location, X-Request-Id, Retry-After, Content-Language';
+
+/**
+ * A request that carries an Origin must name an allowed one or the service itself (its own /docs
+ * page); CORS headers only for those, never `*`. Runs after the Host guard, so Host names this service.
+ */
 export function originGuard(allowedOrigins: readonly string[]) {
   const allowed = new Set(allowedOrigins);
   return (req: Request, res: Response, next: NextFunction): void => {
     const origin = req.headers.origin;
     if (origin === undefined) return next();
-    if (!allowed.has(origin)) throw new OriginNotAllowedError();
+    const ownOrigin = `http://${(req.headers.host ?? '').toLowerCase()}`;
+    if (!allowed.has(origin) && origin.toLowerCase() !== ownOrigin) throw new OriginNotAllowedError();
     res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
     res.append('Vary', 'Origin');
     if (req.method === 'OPTIONS') {
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PATCH, DELETE');

@@ -83,10 +83,10 @@ export function notFound(): RequestHandler {
  * what the client got wrong is not. An unexpected error's stack frames (not its message line,
  * which could quote data) go to the log only.
  */
-export function errorHandler({ logger, bodyLimitBytes }: { logger: Logger; bodyLimitBytes: number }) {
+export function errorHandler({ logger, bodyLimitBytes, instanceMaxLength }: { logger: Logger; bodyLimitBytes: number; instanceMaxLength: number }) {
   return (raw: unknown, req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) return next(raw);
-    const translated = translateFrameworkError(raw, bodyLimitBytes);
+    const translated = translateFrameworkError(raw, bodyLimitBytes, req.body);
     const error = translated instanceof DomainError ? translated : new InternalError();
     if (STATUS_OF[error.code] >= 500) {
       const requestId = contextOf(res).requestId;
@@ -97,6 +97,6 @@ export function errorHandler({ logger, bodyLimitBytes }: { logger: Logger; bodyL
         logger.error({ err: reduceError(raw), frames, requestId, code: error.code }, 'unexpected error');
       }
     }
-    sendProblem(res, error, req.path);
+    sendProblem(res, error, req.path.slice(0, instanceMaxLength));
   };
 }

@@ -43,13 +43,16 @@ function localiseParams(locale: Locale, params: MessageParams = {}): MessagePara
   return out;
 }
 
-function fieldName(pointer: string): string {
-  const last = pointer.split('/').filter(Boolean).pop() ?? 'body';
-  return last.replace(/~1/g, '/').replace(/~0/g, '~');
+/** The field a pointer names; inside a list, the list's name and the 1-based position ("hosts (item 2)"). */
+function fieldName(locale: Locale, pointer: string): string {
+  const segments = pointer.split('/').filter(Boolean).map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const last = segments.pop() ?? 'body';
+  if (!/^\d+$/.test(last)) return last;
+  return translate(locale, 'field.item', { field: segments.pop() ?? 'body', position: Number(last) + 1 });
 }
 
-function fieldErrorMessage(locale: Locale, error: FieldError): string {
-  const params = localiseParams(locale, { field: fieldName(error.pointer), ...error.params });
+export function fieldErrorMessage(locale: Locale, error: FieldError): string {
+  const params = localiseParams(locale, { field: fieldName(locale, error.pointer), ...error.params });
   return translate(locale, error.messageKey, params, error.fallback ?? translate(locale, 'field.invalid', params));
 }
 

@@ -1,10 +1,9 @@
-import type { components, operations } from '../../generated/llm-profiles.js';
 import type { OperationRequestBodyContent, SuccessResponseJSON } from 'openapi-typescript-helpers';
+import type { components, operations } from '../../generated/llm-profiles.js';
 
 /** The four fields every response carries beside its payload; the sender adds them (context.ts). */
-type MetaField = 'correlationId' | 'requestId' | 'durationMs' | 'safeStorageStatus';
-
-export type ResponseMeta = Pick<components['schemas']['Problem'], MetaField>;
+export type ResponseMeta = components['schemas']['ResponseMeta'];
+type MetaField = keyof ResponseMeta;
 
 /** The request body of an operation (every body in the contract is JSON); present when the operation's body is optional too. */
 export type RequestBody<Op extends keyof operations> = NonNullable<OperationRequestBodyContent<operations[Op]>>;

@@ -1,7 +1,9 @@
 /**
- * The profile rules of docs/architecture.md §4, in one place, used by create, update and the draft test.
- * Schema checks (types, lengths, enums) happen in the contract validator before these run;
- * these are the rules a schema cannot say.
+ * The profile rules of docs/architecture.md §4, in one place, used by create, update and the draft test. The contract
+ * validator runs first and already holds a new profile to the rules its schema states (name
+ * length and blankness, Azure's model, key and host, keys for Anthropic and internet services,
+ * consent off this computer); these run again on the merged result of an update, which no schema
+ * sees, and add the rules a schema cannot say (parsed addresses, secrets in the query).
  */
 import type { FieldError } from '../errors.js';
 import { classifyHostname } from '../net/address.js';
@@ -16,7 +18,6 @@ export interface ProfileFields {
   consentTimestamp: string | null;
 }
 
-const NAME_MAX_LENGTH = 100;
 const AZURE_HOST_SUFFIXES = ['.openai.azure.com', '.cognitiveservices.azure.com', '.services.ai.azure.com'];
 const SECRET_QUERY_NAME = /key|token|secret|sig|signature|password|passwd|auth|credential|session/i;
 
@@ -72,10 +73,6 @@ function isLoopbackEndpoint(endpointUrl: string): boolean {
  */
 export function checkProfile(fields: ProfileFields, hasApiKey: boolean): FieldError[] {
   const errors: FieldError[] = [];
-  const name = normaliseName(fields.name);
-  if (name.length === 0) errors.push({ pointer: '/name', messageKey: 'rule.name.blank' });
-  else if (name.length > NAME_MAX_LENGTH) errors.push({ pointer: '/name', messageKey: 'rule.name.tooLong', params: { limit: NAME_MAX_LENGTH } });
-
   const urlErrors = endpointErrors(fields, '/endpointUrl');
   errors.push(...urlErrors);
   if (urlErrors.length === 0 && !isLoopbackEndpoint(fields.endpointUrl) && !fields.consentTimestamp) {

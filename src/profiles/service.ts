@@ -45,6 +45,8 @@ class StoredRecord implements ProfileRecord {
 export interface ProfileServiceDeps {
   vault: ProfileVault;
   safeStorage: SafeStorage;
+  /** How many profiles may be saved (from the contract: the list's `maxItems`). */
+  maxProfiles: number;
   now?: () => Date;
   newId?: () => string;
 }
@@ -72,8 +74,10 @@ export class ProfileService {
   private readonly safeStorage: SafeStorage;
   private readonly now: () => Date;
   private readonly newId: () => string;
+  private readonly maxProfiles: number;
 
   constructor(deps: ProfileServiceDeps) {
+    this.maxProfiles = deps.maxProfiles;
     this.vault = deps.vault;
     this.safeStorage = deps.safeStorage;
     this.now = deps.now ?? (() => new Date());
@@ -145,6 +149,9 @@ export class ProfileService {
     const id = this.newId();
     const { data, profile } = await this.vault.commit(async (draft) => {
       const key = await this.unlock(draft);
+      if (draft.profiles.length >= this.maxProfiles) {
+        throw new ValidationError([{ pointer: '', messageKey: 'rule.profiles.tooMany', params: { limit: this.maxProfiles } }]);
+      }
       this.assertUniqueName(draft, fields.name, '/name');
       const stored: StoredProfile = {
         id,
@@ -161,9 +168,6 @@ export class ProfileService {
   }
 
   async update(id: string, changes: ProfileChanges, ifMatch?: string): Promise<ProfileRecord> {
-    if (Object.keys(changes).length === 0) {
-      throw new ValidationError([{ pointer: '', messageKey: 'field.minProperties' }]);
-    }
     const { data, profile } = await this.vault.commit(async (draft) => {
       const index = draft.profiles.findIndex((p) => p.id === id);
       const current = draft.profiles[index];

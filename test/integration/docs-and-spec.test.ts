@@ -4,7 +4,7 @@
  * what is served. The Redoc page is built here (a few seconds) exactly as `npm run docs` does.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +12,7 @@ import { load as parse } from 'js-yaml';
 import { packageRoot } from '../../src/compose.js';
 import { findSpecPath, loadContract } from '../../src/http/contract.js';
 import { fallbackPage } from '../../src/http/docs-page.js';
+import { buildDocs } from '../support/docs-build.js';
 import { operations, spec } from '../support/contract.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -23,23 +24,6 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 let server: TestServer;
 let work: string;
-
-/**
- * Runs the `docs` script from package.json (whatever flags it has), writing aside and renaming into
- * place so a server starting meanwhile never reads half a page.
- */
-async function buildDocs(): Promise<void> {
-  const scripts = (JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  const [command, ...args] = (scripts.docs ?? '').split(/\s+/);
-  const output = args.indexOf('--output');
-  if (command !== 'redocly' || output < 0) throw new Error(`the docs script is not a redocly build with --output: ${scripts.docs}`);
-  const target = path.join(ROOT, args[output + 1] as string);
-  await mkdir(path.dirname(target), { recursive: true });
-  const aside = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
-  args[output + 1] = aside;
-  await run(path.join(BIN, 'redocly'), args, { cwd: ROOT });
-  await rename(aside, target);
-}
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'llm-profiles-spec-'));
@@ -92,7 +76,7 @@ describe('/docs', () => {
 });
 
 describe('the served spec', () => {
-  test('/openapi.yaml is the contract file, byte for byte, without a token', async () => {
+  test('/openapi.yaml is the contract file naming this instance as its server, without a token', async () => {
     const res = await server.http.get('/openapi.yaml').buffer(true).parse((response, done) => {
       let text = '';
       response.setEncoding('utf8');
@@ -101,14 +85,18 @@ describe('the served spec', () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/yaml/);
-    expect(res.body).toBe(await readFile(findSpecPath(), 'utf8'));
+    // The file as it is, but for the server it names: the address this instance listens on.
+    const onDisk = await readFile(findSpecPath(), 'utf8');
+    expect(res.body).toBe(onDisk.replace(/^servers:\n  - url: .*\n    description: .*$/m, `servers:\n  - url: ${server.url}\n    description: This running service.`));
+    expect(res.body).not.toBe(onDisk);
   });
 
-  test('/openapi.json parses to the same document, without a token', async () => {
+  test('/openapi.json parses to the same document naming this instance, without a token', async () => {
     const res = await server.http.get('/openapi.json');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    expect(JSON.parse(res.text)).toEqual(parse(await readFile(findSpecPath(), 'utf8')));
+    const onDisk = parse(await readFile(findSpecPath(), 'utf8')) as Json;
+    expect(JSON.parse(res.text)).toEqual({ ...onDisk, servers: [{ url: server.url, description: 'This running service.' }] });
   });
 
   test('redocly lint (the strict house rules) accepts the served JSON, and would catch a broken one', async () => {

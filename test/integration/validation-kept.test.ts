@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app.js';
+import { contractLimits } from '../../src/http/contract.js';
 import { ProfileService } from '../../src/profiles/service.js';
 import type { VaultData } from '../../src/vault/state.js';
 import type { ProfileVault } from '../../src/vault/store.js';
@@ -45,7 +46,7 @@ beforeAll(async () => {
   const { deps } = server.service;
   const forcible = forcibleStore(deps.vault);
   force = forcible.force;
-  const profiles = new ProfileService({ vault: forcible.store, safeStorage: deps.safeStorage });
+  const profiles = new ProfileService({ vault: forcible.store, safeStorage: deps.safeStorage, maxProfiles: contractLimits(deps.contract).maxProfiles });
   app = createServer(createApp({ ...deps, vault: forcible.store, profiles, port: () => port }));
   await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
   port = (app.address() as AddressInfo).port;

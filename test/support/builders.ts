@@ -31,3 +31,19 @@ export function azure(overrides: Partial<ProfileInput> = {}): ProfileInput {
   };
 }
 
+
+export function anthropic(overrides: Partial<ProfileInput> = {}): ProfileInput {
+  return {
+    name: uniqueName('Claude'),
+    providerType: 'anthropic',
+    endpointUrl: 'https://api.anthropic.com',
+    modelId: 'claude-3-5-haiku-latest',
+    apiKey: `sk-ant-${randomUUID()}`,
+    consentTimestamp: CONSENT,
+    ...overrides,
+  };
+}
+
+export function lanCustom(overrides: Partial<ProfileInput> = {}): ProfileInput {
+  return { name: uniqueName('LM Studio on the desktop'), providerType: 'custom', endpointUrl: 'http://192.168.1.20:1234/v1', consentTimestamp: CONSENT, ...overrides };
+}

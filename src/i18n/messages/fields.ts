@@ -22,9 +22,10 @@ export const fieldMessages: Catalogue = {
     'field.uniqueItems': 'The {field} list contains the same item more than once.',
     'field.malformedJson': 'The data sent could not be read because it is not valid JSON.',
     'field.invalid': 'The {field} field is not valid.',
+    'field.item': '{field} (item {position})',
 
     'rule.name.blank': 'The name cannot be empty or only spaces. Enter a name for the profile.',
-    'rule.name.tooLong': 'The name can be at most {limit} characters long.',
+    'rule.profiles.tooMany': 'You already have {limit} profiles, the most this app keeps. Delete one you no longer use, then try again.',
     'rule.name.duplicate': 'Another profile is already called “{name}”. Choose a different name.',
     'rule.endpoint.invalidUrl': 'This is not a valid web address. Use a form like http://127.0.0.1:8080.',
     'rule.endpoint.scheme': 'The address must start with http:// or https://.',
@@ -60,9 +61,10 @@ export const fieldMessages: Catalogue = {
     'field.uniqueItems': 'La lista {field} contiene el mismo elemento más de una vez.',
     'field.malformedJson': 'No se pudieron leer los datos enviados porque no son JSON válido.',
     'field.invalid': 'El campo {field} no es válido.',
+    'field.item': '{field} (elemento {position})',
 
     'rule.name.blank': 'El nombre no puede estar vacío ni tener solo espacios. Escribe un nombre para el perfil.',
-    'rule.name.tooLong': 'El nombre admite como máximo {limit} caracteres.',
+    'rule.profiles.tooMany': 'Ya tienes {limit} perfiles, el máximo que guarda esta aplicación. Borra uno que ya no uses y vuelve a intentarlo.',
     'rule.name.duplicate': 'Ya hay otro perfil llamado “{name}”. Elige un nombre diferente.',
     'rule.endpoint.invalidUrl': 'Esta no es una dirección web válida. Usa una forma como http://127.0.0.1:8080.',
     'rule.endpoint.scheme': 'La dirección debe empezar por http:// o https://.',

@@ -94,7 +94,10 @@ export function validCases(operationId: string, context: CaseContext): fc.Arbitr
   }
   let bodyArb: fc.Arbitrary<{ value: unknown } | null> = fc.constant(null);
   if (body) {
-    const drawn = validArbitrary(body.schema, { override: bodyOverride(operationId, context) }).map((value) => ({ value }));
+    // The generator reads fields and types; the contract's `if`/`then` rules decide which drawn bodies are valid.
+    const drawn = validArbitrary(body.schema, { override: bodyOverride(operationId, context) })
+      .filter((value) => problemsAt(body.schemaPointer, value).length === 0)
+      .map((value) => ({ value }));
     bodyArb = body.required ? drawn : fc.option(drawn, { nil: null });
   }
   return fc.record({ parameters: fc.record(parameterModel), body: bodyArb, uniqueName: fc.boolean() }).map(({ parameters: values, body: drawn, uniqueName }) => {

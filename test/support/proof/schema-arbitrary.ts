@@ -83,10 +83,28 @@ function stringArbitrary(schema: Schema): fc.Arbitrary<string> {
   return share >= 0.3 ? fc.oneof(matching, unicode.filter((text) => pattern.test(text) && fits(text))) : matching;
 }
 
+/**
+ * An object schema written as allOf (fields in a member, `if`/`then` rules in others) read as one
+ * object: its members' properties and required lists merged. The rules are left to the caller,
+ * which keeps only drawn values the whole schema accepts.
+ */
+function flattenAllOf(s: Schema): Schema {
+  if (!Array.isArray(s.allOf)) return s;
+  const members = (s.allOf as Schema[]).map(deref).filter((member) => member.properties);
+  return {
+    ...s,
+    allOf: undefined,
+    type: 'object',
+    properties: Object.assign({}, s.properties, ...members.map((member) => member.properties)),
+    required: [...((s.required ?? []) as string[]), ...members.flatMap((member) => (member.required ?? []) as string[])],
+  };
+}
+
 export function validArbitrary(schema: Schema, options: GenerateOptions = {}, path: Path = []): fc.Arbitrary<unknown> {
-  const s = deref(schema);
+  const s = flattenAllOf(deref(schema));
   const custom = options.override?.(path, s);
   if (custom) return custom;
+  if (Array.isArray(s.type)) return fc.oneof(...(s.type as string[]).map((type) => validArbitrary({ ...s, type }, options, path)));
   if (Array.isArray(s.oneOf)) return fc.oneof(...s.oneOf.map((branch: Schema) => validArbitrary(branch, options, path)));
   if (Array.isArray(s.enum)) return fc.constantFrom(...(s.enum as unknown[]));
   if ('const' in s) return fc.constant(s.const);
@@ -195,7 +213,7 @@ export interface SiteOptions {
 
 /** The ways `value` (valid for `schema`) can be broken, found by walking it alongside the schema. */
 export function mutationSites(schema: Schema, value: unknown, options: SiteOptions = {}, path: Path = [], sites: MutationSite[] = []): MutationSite[] {
-  const s = deref(schema);
+  const s = flattenAllOf(deref(schema));
   const wrong = wrongTypeValues(s, options.textOnly ?? false);
   if (wrong.length > 0) sites.push({ kind: 'wrongType', path, variants: wrong.map((v) => () => v) });
   if (Array.isArray(s.oneOf)) {
