@@ -42,7 +42,15 @@ const byPackage = new Map();
 for (const node of profile.nodes) {
   const us = selfUs.get(node.id) ?? 0;
   const { functionName, url: where, lineNumber } = node.callFrame;
-  const pkg = where.includes('node_modules/') ? where.split('node_modules/').pop().split('/')[0] : where.startsWith('node:') ? 'node internals' : where.includes('/dist/src/') ? 'service (dist/src)' : where ? 'other' : functionName || '(vm)';
+  const pkg = where.includes('node_modules/')
+    ? where.split('node_modules/').pop().split('/')[0]
+    : where.startsWith('node:')
+      ? 'node internals'
+      : where.includes('/dist/src/')
+        ? 'service (dist/src)'
+        : where
+          ? 'other'
+          : functionName || '(vm)';
   const key = `${functionName || '(anonymous)'} ${where.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}`;
   byFunction.set(key, (byFunction.get(key) ?? 0) + us);
   byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);

@@ -56,7 +56,10 @@ async function newestMtime(dir: string): Promise<number> {
 
 /** The cold start and the service children run the built code; build it when it is missing or stale. */
 async function ensureBuilt(): Promise<void> {
-  const built = await stat(path.join(ROOT, 'dist', 'src', 'main.js')).then((s) => s.mtimeMs, () => 0);
+  const built = await stat(path.join(ROOT, 'dist', 'src', 'main.js')).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
   const sources = Math.max(await newestMtime(path.join(ROOT, 'src')), await newestMtime(path.join(ROOT, 'generated')));
   if (built >= sources) return;
   log('… building dist/ (tsc -p tsconfig.build.json)');
@@ -104,9 +107,31 @@ async function listThroughput(service: Forked, baseline: Forked): Promise<void> 
   const bad = pairs.reduce((sum, p) => sum + p.svc.bad + p.base.bad, 0);
   const notes = `${LIST_PAIRS} alternated pairs of ${AUTOCANNON_SECONDS} s runs; service ${pairs.map((p) => round(p.svc.rps, 0)).join('/')} req/s, bare ${pairs.map((p) => round(p.base.rps, 0)).join('/')} req/s; figure = median bare × median pair ratio; non-2xx or errors: ${bad}`;
   figures.push(
-    { id: 'list50.rps', label: 'list 50, 20 conns: requests/s', unit: 'req/s', value: base * ratio, baseline: { label: 'bare Express, same JSON', value: base }, target: { kind: 'atLeast', value: 0.7, of: 'ratio' }, notes },
-    { id: 'list50.p50', label: 'list 50, 20 conns: p50', unit: 'ms', value: median(pairs.map((p) => p.svc.p50)), baseline: { label: 'bare Express', value: median(pairs.map((p) => p.base.p50)) }, target: null },
-    { id: 'list50.p99', label: 'list 50, 20 conns: p99', unit: 'ms', value: median(pairs.map((p) => p.svc.p99)), baseline: { label: 'bare Express', value: median(pairs.map((p) => p.base.p99)) }, target: { kind: 'atMost', value: 1.5, of: 'ratio' } },
+    {
+      id: 'list50.rps',
+      label: 'list 50, 20 conns: requests/s',
+      unit: 'req/s',
+      value: base * ratio,
+      baseline: { label: 'bare Express, same JSON', value: base },
+      target: { kind: 'atLeast', value: 0.7, of: 'ratio' },
+      notes,
+    },
+    {
+      id: 'list50.p50',
+      label: 'list 50, 20 conns: p50',
+      unit: 'ms',
+      value: median(pairs.map((p) => p.svc.p50)),
+      baseline: { label: 'bare Express', value: median(pairs.map((p) => p.base.p50)) },
+      target: null,
+    },
+    {
+      id: 'list50.p99',
+      label: 'list 50, 20 conns: p99',
+      unit: 'ms',
+      value: median(pairs.map((p) => p.svc.p99)),
+      baseline: { label: 'bare Express', value: median(pairs.map((p) => p.base.p99)) },
+      target: { kind: 'atMost', value: 1.5, of: 'ratio' },
+    },
   );
 }
 
@@ -121,8 +146,24 @@ function writeFigures(kind: string, samples: number[], floor: number[]): void {
   const f = summarise(floor);
   const notes = `${s.n} sequential requests, max ${round(s.max)} ms; floor = the same bytes written temp → fsync → rename → fsync dir, no HTTP`;
   figures.push(
-    { id: `${kind}.p50`, label: `${kind} (durable): p50`, unit: 'ms', value: s.p50, baseline: { label: 'durable-write floor', value: f.p50 }, target: { kind: 'atMost', value: 3, of: 'value' }, notes },
-    { id: `${kind}.p99`, label: `${kind} (durable): p99`, unit: 'ms', value: s.p99, baseline: { label: 'durable-write floor', value: f.p99 }, target: { kind: 'atMost', value: 25, of: 'value' }, notes },
+    {
+      id: `${kind}.p50`,
+      label: `${kind} (durable): p50`,
+      unit: 'ms',
+      value: s.p50,
+      baseline: { label: 'durable-write floor', value: f.p50 },
+      target: { kind: 'atMost', value: 3, of: 'value' },
+      notes,
+    },
+    {
+      id: `${kind}.p99`,
+      label: `${kind} (durable): p99`,
+      unit: 'ms',
+      value: s.p99,
+      baseline: { label: 'durable-write floor', value: f.p99 },
+      target: { kind: 'atMost', value: 25, of: 'value' },
+      notes,
+    },
   );
 }
 
@@ -237,7 +278,11 @@ async function discoveryOfSmallServers(work: string): Promise<void> {
   const start = (name: string, ports: number[], networkAddresses: string[]): Promise<Forked> =>
     forkChild('service-child.mjs', { dataDir: path.join(work, name), token: TOKEN, discovery: { localHosts: ['127.0.0.1', 'localhost'], ports, networkAddresses } });
   const [small, closedWith, closedWithout] = await Promise.all([
-    start('small', kinds.map((kind) => emulators[kind].port), []),
+    start(
+      'small',
+      kinds.map((kind) => emulators[kind].port),
+      [],
+    ),
     start('closed-exposure', closed, ['127.0.0.2']),
     start('closed-plain', closed, []),
   ]);
@@ -248,7 +293,12 @@ async function discoveryOfSmallServers(work: string): Promise<void> {
     const complete = (providers: Finding[]): boolean =>
       kinds.every((kind) => {
         const found = providers.find((p) => Number(new URL(p.endpointUrl).port) === emulators[kind].port);
-        return found !== undefined && found.serverKind === kind && JSON.stringify(found.models) === JSON.stringify(emulators[kind].models) && (kind === 'lmstudio' || found.version !== null);
+        return (
+          found !== undefined &&
+          found.serverKind === kind &&
+          JSON.stringify(found.models) === JSON.stringify(emulators[kind].models) &&
+          (kind === 'lmstudio' || found.version !== null)
+        );
       });
     for (const api of clients) await api.expect(200, 'POST', `${LIST}/discover`, body);
     const smallMs: number[] = [];
@@ -456,7 +506,9 @@ async function main(): Promise<void> {
   await saveResults(file, results, { startedAt, durationSeconds: seconds, loadAverageByPhase: loadByPhase });
   const missed = results.filter((f) => f.met === false).map((f) => f.label);
   const loads = Object.values(loadByPhase).map((l) => l[0] ?? 0);
-  log(`\nMachine load (1-min load average per phase): ${Math.min(...loads)}–${Math.max(...loads)} on ${os.cpus().length} cores; absolute figures are only comparable to their same-run baselines.`);
+  log(
+    `\nMachine load (1-min load average per phase): ${Math.min(...loads)}–${Math.max(...loads)} on ${os.cpus().length} cores; absolute figures are only comparable to their same-run baselines.`,
+  );
   log(`\n${results.length} figures in ${seconds} s; written to bench/results.json. ${missed.length === 0 ? 'Every target met.' : `Missed: ${missed.join('; ')}.`}`);
 }
 

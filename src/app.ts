@@ -86,7 +86,10 @@ export function createApp(deps: AppDeps): express.Express {
   // One router for every API route: a request walks one route list, not four routers.
   const api = Router();
   profileRoutes({ profiles: deps.profiles, diagnostics: deps.diagnostics, serialised }, api);
-  testingRoutes({ profiles: deps.profiles, promptTests: deps.promptTests, discovery: deps.discovery, diagnostics: deps.diagnostics, testRateLimit: perTokenRateLimit(rateLimits.test) }, api);
+  testingRoutes(
+    { profiles: deps.profiles, promptTests: deps.promptTests, discovery: deps.discovery, diagnostics: deps.diagnostics, testRateLimit: perTokenRateLimit(rateLimits.test) },
+    api,
+  );
   // Model lists are limited like tests, in a bucket of their own so loading a list does not use up tests.
   modelRoutes({ profiles: deps.profiles, catalogue: deps.catalogue, diagnostics: deps.diagnostics, modelsRateLimit: perTokenRateLimit(rateLimits.test) }, api);
   discoveryRoutes({ profiles: deps.profiles, discovery: deps.discovery, discoverRateLimit: perTokenRateLimit(rateLimits.discover) }, api);

@@ -81,7 +81,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     flag: 'key-store',
     env: 'LLM_PROFILES_KEY_STORE',
     arg: '<where>',
-    help: () => "Where a first start keeps the vault key: auto (default: the OS keyring when one answers, else the file), keyring or file",
+    help: () => 'Where a first start keeps the vault key: auto (default: the OS keyring when one answers, else the file), keyring or file',
   },
   { flag: 'help', short: 'h', help: () => 'Show this help and exit' },
 ];

@@ -46,7 +46,11 @@ export class NotFoundError extends DomainError {
 export type ConflictCode = 'ACTIVE_PROFILE_REQUIRED' | 'ALTERNATE_NOT_FOUND' | 'DUPLICATE_PROFILE_NAME';
 
 export class ConflictError extends DomainError {
-  constructor(readonly code: ConflictCode, params: Record<string, string | number> = {}, readonly fieldErrors: FieldError[] = []) {
+  constructor(
+    readonly code: ConflictCode,
+    params: Record<string, string | number> = {},
+    readonly fieldErrors: FieldError[] = [],
+  ) {
     super(`Conflict: ${code}`, params);
   }
 }
@@ -75,7 +79,10 @@ export class VaultReadError extends DomainError {
 
 export class VaultWriteError extends DomainError {
   readonly code = 'VAULT_WRITE_ERROR' as const;
-  constructor(readonly step: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly step: string,
+    options?: { cause?: unknown },
+  ) {
     super(`The profile store could not be written (${step}).`, { step });
     if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
   }

@@ -38,7 +38,12 @@ async function migrateKey(argv: string[]): Promise<number> {
     return 0;
   }
   const lock = await acquireDataDirLock(config.dataDir);
-  const stores = keyStores({ dataDir: config.dataDir, keyFile: path.join(config.dataDir, 'vault.key'), keyringEnv: config.keyringEnv, keyringTimeoutMs: DEFAULT_KEYRING_TIMEOUT_MS * 5 });
+  const stores = keyStores({
+    dataDir: config.dataDir,
+    keyFile: path.join(config.dataDir, 'vault.key'),
+    keyringEnv: config.keyringEnv,
+    keyringTimeoutMs: DEFAULT_KEYRING_TIMEOUT_MS * 5,
+  });
   try {
     const vault = await ProfileVault.open({ dataDir: config.dataDir });
     if (vault.health().status !== 'ok') throw new KeyMoveError('profiles.json cannot be read, so its key is not moved');

@@ -21,7 +21,14 @@ export function createBody(i: number): { profile: Record<string, unknown> } {
       };
     default:
       return {
-        profile: { name, providerType: 'anthropic', endpointUrl: 'https://api.anthropic.com', modelId: 'claude-3-5-haiku-latest', apiKey: `sk-ant-${randomUUID()}`, consentTimestamp: CONSENT },
+        profile: {
+          name,
+          providerType: 'anthropic',
+          endpointUrl: 'https://api.anthropic.com',
+          modelId: 'claude-3-5-haiku-latest',
+          apiKey: `sk-ant-${randomUUID()}`,
+          consentTimestamp: CONSENT,
+        },
       };
   }
 }

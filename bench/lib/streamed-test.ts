@@ -20,7 +20,13 @@ export async function streamedPromptTest(api: BenchClient, list: string): Promis
       profile: { name: 'Bench streaming emulator', providerType: 'llama.cpp', endpointUrl: emulator.url, modelId: 'qwen2.5-7b-instruct' },
     });
     const testPath = `${list}/${json.profile.id}/test`;
-    const chat = { model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: 'Reply with one word: ready?' }], max_tokens: 16, stream: true, stream_options: { include_usage: true } };
+    const chat = {
+      model: 'qwen2.5-7b-instruct',
+      messages: [{ role: 'user', content: 'Reply with one word: ready?' }],
+      max_tokens: 16,
+      stream: true,
+      stream_options: { include_usage: true },
+    };
     const ttftGap: number[] = [];
     const viaService = async (): Promise<number> => {
       const reply = await api.expect<{ success: boolean; errorCode: string | null; timeToFirstTokenMs?: number }>(200, 'POST', testPath, { stream: true });

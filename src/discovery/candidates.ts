@@ -75,12 +75,7 @@ function resolve(lookup: LookupFunction, host: string, signal: AbortSignal): Pro
  * Hosts × ports, resolved and filtered by the outbound policy. A name that resolves to any
  * forbidden address is dropped whole (it is pointing somewhere it should not), silently.
  */
-export async function resolveCandidates(
-  targets: ScanTarget[],
-  ports: number[],
-  lookup: LookupFunction,
-  signal: AbortSignal,
-): Promise<Candidate[]> {
+export async function resolveCandidates(targets: ScanTarget[], ports: number[], lookup: LookupFunction, signal: AbortSignal): Promise<Candidate[]> {
   const resolved = await Promise.all(targets.map((target) => resolve(lookup, target.host, signal)));
   const seen = new Set<string>();
   const candidates: Candidate[] = [];

@@ -38,8 +38,7 @@ function indexProfiles(existing: ExistingProfileRef[]): Map<string, ExistingProf
  */
 function present(raw: RawFinding, matches: ExistingProfileRef[], locale: Locale): DiscoveryFinding {
   const providerType = providerTypeOf(raw.serverKind);
-  const working =
-    matches.find((profile) => profile.providerType === providerType) ?? matches.find((profile) => worksWith(raw.serverKind, profile.providerType));
+  const working = matches.find((profile) => profile.providerType === providerType) ?? matches.find((profile) => worksWith(raw.serverKind, profile.providerType));
   const match = working ?? matches[0] ?? null;
   const status: DiscoveryStatus = match === null ? raw.status : working ? 'already-configured' : 'conflict';
   const kind = translate(locale, `discovery.kind.${raw.serverKind}`);
@@ -80,14 +79,7 @@ function present(raw: RawFinding, matches: ExistingProfileRef[], locale: Locale)
   };
 }
 
-export function presentFindings(
-  findings: RawFinding[],
-  existing: ExistingProfileRef[],
-  locale: Locale,
-  includeExisting: boolean,
-): DiscoveryFinding[] {
+export function presentFindings(findings: RawFinding[], existing: ExistingProfileRef[], locale: Locale, includeExisting: boolean): DiscoveryFinding[] {
   const profiles = indexProfiles(existing);
-  return findings
-    .map((raw) => present(raw, profiles.get(raw.key) ?? [], locale))
-    .filter((finding) => includeExisting || finding.status !== 'already-configured');
+  return findings.map((raw) => present(raw, profiles.get(raw.key) ?? [], locale)).filter((finding) => includeExisting || finding.status !== 'already-configured');
 }

@@ -108,7 +108,10 @@ export class DiscoveryService {
       input.strategy === 'remote'
         ? checkRemoteHosts(input.hosts).map((host) => ({ host, nameInUrl: true }))
         : this.config.localHosts.map((host) => ({ host: normaliseHost(host), nameInUrl: false }));
-    const key = `${input.strategy}:${targets.map((t) => t.host).sort().join(',')}`;
+    const key = `${input.strategy}:${targets
+      .map((t) => t.host)
+      .sort()
+      .join(',')}`;
 
     const scan = await this.cache.get(key, input.force ?? false, () => this.scan(input.strategy, targets, timeoutMs));
     return {

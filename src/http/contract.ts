@@ -47,7 +47,7 @@ export interface ServedContract {
 export function servedContract(contract: ContractDocument, url: string): ServedContract {
   const [first, ...rest] = (contract.document.servers as { url: string; description?: string }[] | undefined) ?? [];
   const servers = [{ ...first, url, description: 'This running service.' }, ...rest];
-  const yaml = contract.yaml.replace(/^servers:\n  - url: .*$\n(    description: .*$)?/m, `servers:\n  - url: ${url}\n    description: This running service.`);
+  const yaml = contract.yaml.replace(/^servers:\n {2}- url: .*$\n( {4}description: .*$)?/m, `servers:\n  - url: ${url}\n    description: This running service.`);
   if (yaml === contract.yaml) throw new Error('the contract has no servers block to point at this service');
   return { yaml, document: { ...contract.document, servers } };
 }

@@ -45,7 +45,10 @@ function localiseParams(locale: Locale, params: MessageParams = {}): MessagePara
 
 /** The field a pointer names; inside a list, the list's name and the 1-based position ("hosts (item 2)"). */
 function fieldName(locale: Locale, pointer: string): string {
-  const segments = pointer.split('/').filter(Boolean).map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = pointer
+    .split('/')
+    .filter(Boolean)
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
   const last = segments.pop() ?? 'body';
   if (!/^\d+$/.test(last)) return last;
   return translate(locale, 'field.item', { field: segments.pop() ?? 'body', position: Number(last) + 1 });
@@ -92,5 +95,8 @@ export function sendProblem(res: Response, error: DomainError, instance: string)
   if (error instanceof MethodNotAllowedError) res.setHeader('Allow', error.allow.join(', '));
   if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
   if (error.code === 'UNAUTHORIZED') res.setHeader('WWW-Authenticate', 'Bearer realm="llm-profiles"');
-  res.status(body.status).type('application/problem+json').json({ ...body, ...metaOf(ctx) });
+  res
+    .status(body.status)
+    .type('application/problem+json')
+    .json({ ...body, ...metaOf(ctx) });
 }

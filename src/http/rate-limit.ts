@@ -16,7 +16,10 @@ export function perTokenRateLimit(rule: RateLimitRule) {
     standardHeaders: false,
     legacyHeaders: false,
     validate: false,
-    keyGenerator: (req: Request) => createHash('sha256').update(req.headers.authorization ?? '').digest('hex'),
+    keyGenerator: (req: Request) =>
+      createHash('sha256')
+        .update(req.headers.authorization ?? '')
+        .digest('hex'),
     handler: (req: Request, _res, next) => {
       const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const seconds = resetTime ? Math.ceil((resetTime.getTime() - Date.now()) / 1000) : Math.ceil(rule.windowMs / 1000);

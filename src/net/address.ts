@@ -8,20 +8,7 @@ import { isIP } from 'node:net';
 export type AddressClass = 'loopback' | 'private' | 'public' | 'forbidden';
 
 const PRIVATE_RANGES = new Set(['private', 'uniqueLocal', 'carrierGradeNat']);
-const FORBIDDEN_RANGES = new Set([
-  'linkLocal',
-  'unspecified',
-  'multicast',
-  'broadcast',
-  'reserved',
-  'benchmarking',
-  'amt',
-  'as112',
-  'as112v6',
-  'deprecated',
-  'orchid2',
-  'discard',
-]);
+const FORBIDDEN_RANGES = new Set(['linkLocal', 'unspecified', 'multicast', 'broadcast', 'reserved', 'benchmarking', 'amt', 'as112', 'as112v6', 'deprecated', 'orchid2', 'discard']);
 
 /** `[::1]` → `::1`: URL hostnames bracket IPv6 literals; resolvers and address parsers do not. */
 export function withoutBrackets(host: string): string {

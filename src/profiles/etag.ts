@@ -4,7 +4,19 @@ import type { StoredProfile } from '../vault/state.js';
 /** A strong validator over everything a client can see of the profile (and whether its key changed). */
 export function etagOf(profile: StoredProfile, isActive: boolean): string {
   const hash = createHash('sha256')
-    .update(JSON.stringify([profile.id, profile.name, profile.providerType, profile.endpointUrl, profile.modelId, profile.consentTimestamp, profile.modifiedAt, profile.apiKey?.ct ?? null, isActive]))
+    .update(
+      JSON.stringify([
+        profile.id,
+        profile.name,
+        profile.providerType,
+        profile.endpointUrl,
+        profile.modelId,
+        profile.consentTimestamp,
+        profile.modifiedAt,
+        profile.apiKey?.ct ?? null,
+        isActive,
+      ]),
+    )
     .digest('hex');
   return `"${hash.slice(0, 20)}"`;
 }

@@ -5,13 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { components } from '../../generated/llm-profiles.js';
-import {
-  ConflictError,
-  NotFoundError,
-  PreconditionFailedError,
-  ValidationError,
-  type FieldError,
-} from '../errors.js';
+import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError, type FieldError } from '../errors.js';
 import type { ProfileVault } from '../vault/store.js';
 import type { SafeStorage, UnlockedKey } from '../vault/safe-storage.js';
 import type { ProviderType, StoredProfile, VaultData } from '../vault/state.js';

@@ -81,9 +81,7 @@ function contentText(content: unknown): string | null {
   if (typeof content === 'string') return content;
   if (content === null) return '';
   if (Array.isArray(content)) {
-    return content
-      .map((part) => (isRecord(part) && typeof part.text === 'string' ? part.text : ''))
-      .join('');
+    return content.map((part) => (isRecord(part) && typeof part.text === 'string' ? part.text : '')).join('');
   }
   return null;
 }

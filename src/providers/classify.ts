@@ -169,7 +169,7 @@ export function isSuccessStatus(status: number): boolean {
 /** A finite, non-negative number, or `undefined`. */
 export function nonNegative(value: unknown, scale = 1): number | undefined {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return undefined;
-  return Math.round((value * scale) * 10) / 10;
+  return Math.round(value * scale * 10) / 10;
 }
 
 export function count(value: unknown): number | undefined {

@@ -119,4 +119,3 @@ export async function setUpKeyStore(vault: ProfileVault, choice: KeyStoreChoice,
   await setup.safeStorage.initialize(false);
   return setup;
 }
-

@@ -59,14 +59,27 @@ test('hey-api, openapi-zod-client and orval generate from /openapi.json, type-ch
   const options = { cwd: work, env: { ...process.env, npm_config_offline: 'true' } };
   await Promise.all([
     run(path.join(BIN, 'openapi-ts'), ['-i', 'spec.json', '-o', 'hey'], options),
-    run(path.join(BIN, 'openapi-zod-client'), ['spec.json', '-o', 'zod/client.ts', '--media-type-expr', "mediaType === 'application/json' || mediaType === 'application/problem+json'"], options),
+    run(
+      path.join(BIN, 'openapi-zod-client'),
+      ['spec.json', '-o', 'zod/client.ts', '--media-type-expr', "mediaType === 'application/json' || mediaType === 'application/problem+json'"],
+      options,
+    ),
     run(path.join(BIN, 'orval'), ['--config', 'orval.config.cjs'], options),
   ]);
   await writeFile(path.join(work, 'use-client.ts'), USE_CLIENT);
   await writeFile(
     path.join(work, 'tsconfig.json'),
     JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', strict: true, skipLibCheck: true, noEmit: true, lib: ['ES2022', 'DOM', 'DOM.Iterable'], types: ['node'] },
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'ESNext',
+        moduleResolution: 'Bundler',
+        strict: true,
+        skipLibCheck: true,
+        noEmit: true,
+        lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+        types: ['node'],
+      },
       include: ['hey/**/*.ts', 'zod/**/*.ts', 'orval/**/*.ts', 'use-client.ts'],
     }),
   );
@@ -75,7 +88,9 @@ test('hey-api, openapi-zod-client and orval generate from /openapi.json, type-ch
     throw new Error(`generated clients do not type-check:\n${error.stdout ?? String(error)}`);
   });
 
-  await run(path.join(BIN, 'esbuild'), ['use-client.ts', '--bundle', '--platform=node', '--format=esm', '--packages=external', '--log-level=error', '--outfile=use-client.mjs'], { cwd: work });
+  await run(path.join(BIN, 'esbuild'), ['use-client.ts', '--bundle', '--platform=node', '--format=esm', '--packages=external', '--log-level=error', '--outfile=use-client.mjs'], {
+    cwd: work,
+  });
   const { stdout } = await run(process.execPath, ['use-client.mjs', server.token], { cwd: work });
   const result = JSON.parse(stdout) as {
     baseUrl: string;

@@ -71,7 +71,14 @@ test('generic statuses: 401 without a token, 403 for a foreign Host, 406 for a n
     const unreadable = await call(broken, op.operationId, {
       method,
       path: route,
-      body: op.operationId === 'createProfile' || op.operationId === 'testDraftProfile' || op.operationId === 'listDraftModels' ? { profile: localLlama({ endpointUrl: 'http://127.0.0.1:9' }) } : op.operationId === 'discoverProviders' ? { scope: { strategy: 'local' } } : op.operationId === 'updateProfile' ? { changes: { name: 'x' } } : body,
+      body:
+        op.operationId === 'createProfile' || op.operationId === 'testDraftProfile' || op.operationId === 'listDraftModels'
+          ? { profile: localLlama({ endpointUrl: 'http://127.0.0.1:9' }) }
+          : op.operationId === 'discoverProviders'
+            ? { scope: { strategy: 'local' } }
+            : op.operationId === 'updateProfile'
+              ? { changes: { name: 'x' } }
+              : body,
     });
     expect(unreadable.status).toBe(500);
     expect(unreadable.body.code).toBe('VAULT_READ_ERROR');
@@ -150,7 +157,11 @@ test('tests, discovery and diagnostics: success, 400, 404, 413, 415, 429', async
   expect((await call(server, 'testDraftProfile', { method: 'POST', path: '/api/llm/profiles/test', rawBody: 'x', headers: { 'Content-Type': 'text/plain' } })).status).toBe(415);
   let limited = 0;
   for (let i = 0; i < 4; i += 1) {
-    const res = await call(server, i % 2 ? 'testProfile' : 'testDraftProfile', { method: 'POST', path: i % 2 ? testPath : '/api/llm/profiles/test', body: draft.timeoutMs && i % 2 ? { timeoutMs: 1000 } : draft });
+    const res = await call(server, i % 2 ? 'testProfile' : 'testDraftProfile', {
+      method: 'POST',
+      path: i % 2 ? testPath : '/api/llm/profiles/test',
+      body: draft.timeoutMs && i % 2 ? { timeoutMs: 1000 } : draft,
+    });
     if (res.status === 429) limited += 1;
   }
   expect(limited).toBeGreaterThan(0);
@@ -158,8 +169,12 @@ test('tests, discovery and diagnostics: success, 400, 404, 413, 415, 429', async
   const scope = { scope: { strategy: 'local', timeoutMs: 500 } };
   expect((await call(server, 'discoverProviders', { method: 'POST', path: '/api/llm/profiles/discover', body: scope })).status).toBe(200);
   expect((await call(server, 'discoverProviders', { method: 'POST', path: '/api/llm/profiles/discover', body: { scope: { strategy: 'everywhere' } } })).status).toBe(400);
-  expect((await call(server, 'discoverProviders', { method: 'POST', path: '/api/llm/profiles/discover', body: { scope: { strategy: 'remote', hosts: ['h'.repeat(100_000)] } } })).status).toBe(413);
-  expect((await call(server, 'discoverProviders', { method: 'POST', path: '/api/llm/profiles/discover', rawBody: 'x', headers: { 'Content-Type': 'text/plain' } })).status).toBe(415);
+  expect(
+    (await call(server, 'discoverProviders', { method: 'POST', path: '/api/llm/profiles/discover', body: { scope: { strategy: 'remote', hosts: ['h'.repeat(100_000)] } } })).status,
+  ).toBe(413);
+  expect((await call(server, 'discoverProviders', { method: 'POST', path: '/api/llm/profiles/discover', rawBody: 'x', headers: { 'Content-Type': 'text/plain' } })).status).toBe(
+    415,
+  );
   expect((await call(server, 'discoverProviders', { method: 'POST', path: '/api/llm/profiles/discover', body: scope })).status).toBe(200);
   expect((await call(server, 'discoverProviders', { method: 'POST', path: '/api/llm/profiles/discover', body: scope })).status).toBe(429);
 
@@ -182,13 +197,16 @@ test('model lists: success, 400, 404, 413, 415, 429', async () => {
   const draft = { profile: localOllama({ endpointUrl: 'http://127.0.0.1:9' }), timeoutMs: 1000 };
   expect((await call(server, 'listDraftModels', { method: 'POST', path: '/api/llm/profiles/models', body: draft })).status).toBe(200);
   expect((await call(server, 'listDraftModels', { method: 'POST', path: '/api/llm/profiles/models', body: { profile: { name: 'x' } } })).status).toBe(400);
-  expect((await call(server, 'listDraftModels', { method: 'POST', path: '/api/llm/profiles/models', body: { profile: { ...draft.profile, modelId: 'x'.repeat(100_000) } } })).status).toBe(413);
+  expect(
+    (await call(server, 'listDraftModels', { method: 'POST', path: '/api/llm/profiles/models', body: { profile: { ...draft.profile, modelId: 'x'.repeat(100_000) } } })).status,
+  ).toBe(413);
   expect((await call(server, 'listDraftModels', { method: 'POST', path: '/api/llm/profiles/models', rawBody: 'x', headers: { 'Content-Type': 'text/plain' } })).status).toBe(415);
   let limited = 0;
   for (let i = 0; i < 4; i += 1) {
-    const res = i % 2
-      ? await call(server, 'listProfileModels', { method: 'GET', path: `${listPath}?timeoutMs=1000` })
-      : await call(server, 'listDraftModels', { method: 'POST', path: '/api/llm/profiles/models', body: draft });
+    const res =
+      i % 2
+        ? await call(server, 'listProfileModels', { method: 'GET', path: `${listPath}?timeoutMs=1000` })
+        : await call(server, 'listDraftModels', { method: 'POST', path: '/api/llm/profiles/models', body: draft });
     if (res.status === 429) limited += 1;
   }
   expect(limited).toBeGreaterThan(0);
@@ -198,7 +216,10 @@ test('model lists: success, 400, 404, 413, 415, 429', async () => {
 test('the models of a keyed profile, listed while safe storage is unavailable, answer 423', async () => {
   const fresh = await startTestServer();
   try {
-    const res = await fresh.http.post('/api/llm/profiles').set(fresh.auth).send({ profile: localLlama({ apiKey: 'k', endpointUrl: 'http://127.0.0.1:9' }) });
+    const res = await fresh.http
+      .post('/api/llm/profiles')
+      .set(fresh.auth)
+      .send({ profile: localLlama({ apiKey: 'k', endpointUrl: 'http://127.0.0.1:9' }) });
     await chmod(fresh.service.paths.keyFile, 0o400);
     const locked = await call(fresh, 'listProfileModels', { method: 'GET', path: `/api/llm/profiles/${res.body.profile.id}/models` });
     expect(locked.status).toBe(423);
@@ -235,7 +256,10 @@ test('writes while safe storage is unavailable answer 423', async () => {
 test('a keyed profile tested while safe storage is unavailable answers 423', async () => {
   const fresh = await startTestServer();
   try {
-    const res = await fresh.http.post('/api/llm/profiles').set(fresh.auth).send({ profile: localLlama({ apiKey: 'k', endpointUrl: 'http://127.0.0.1:9' }) });
+    const res = await fresh.http
+      .post('/api/llm/profiles')
+      .set(fresh.auth)
+      .send({ profile: localLlama({ apiKey: 'k', endpointUrl: 'http://127.0.0.1:9' }) });
     await chmod(fresh.service.paths.keyFile, 0o400);
     const locked = await call(fresh, 'testProfile', { method: 'POST', path: `/api/llm/profiles/${res.body.profile.id}/test`, body: {} });
     expect(locked.status).toBe(423);

@@ -42,8 +42,13 @@ test('no canary key, token or prompt anywhere after every operation and failure 
   };
   try {
     const keyed = (await send(server.http.post('/api/llm/profiles'), { profile: localLlama({ name: 'Keyed', endpointUrl: llama.url, apiKey: CANARY_KEY }) })).body.profile.id;
-    const failing = (await send(server.http.post('/api/llm/profiles'), { profile: { name: 'Unauthorized', providerType: 'custom', endpointUrl: `${unauthorized.url}/v1`, apiKey: CANARY_KEY, modelId: 'm' } })).body.profile.id;
-    const slow = (await send(server.http.post('/api/llm/profiles'), { profile: { name: 'Slow', providerType: 'llama.cpp', endpointUrl: silent.url, apiKey: CANARY_KEY } })).body.profile.id;
+    const failing = (
+      await send(server.http.post('/api/llm/profiles'), {
+        profile: { name: 'Unauthorized', providerType: 'custom', endpointUrl: `${unauthorized.url}/v1`, apiKey: CANARY_KEY, modelId: 'm' },
+      })
+    ).body.profile.id;
+    const slow = (await send(server.http.post('/api/llm/profiles'), { profile: { name: 'Slow', providerType: 'llama.cpp', endpointUrl: silent.url, apiKey: CANARY_KEY } })).body
+      .profile.id;
 
     await send(server.http.get('/api/llm/profiles?includeDiagnostics=true'));
     await send(server.http.get(`/api/llm/profiles/${keyed}`));
@@ -51,11 +56,30 @@ test('no canary key, token or prompt anywhere after every operation and failure 
     expect((await send(server.http.post(`/api/llm/profiles/${keyed}/test`), { promptOverride: CANARY_PROMPT })).body.success).toBe(true);
     expect((await send(server.http.post(`/api/llm/profiles/${failing}/test`), { promptOverride: CANARY_PROMPT })).body.errorCode).toBe('PROVIDER_UNAUTHORIZED');
     expect((await send(server.http.post(`/api/llm/profiles/${slow}/test`), { promptOverride: CANARY_PROMPT, timeoutMs: 1000 })).body.errorCode).toBe('TIMEOUT');
-    expect((await send(server.http.post('/api/llm/profiles/test'), { profile: { name: 'Draft', providerType: 'llama.cpp', endpointUrl: llama.url, apiKey: CANARY_KEY }, promptOverride: CANARY_PROMPT })).status).toBe(200);
+    expect(
+      (
+        await send(server.http.post('/api/llm/profiles/test'), {
+          profile: { name: 'Draft', providerType: 'llama.cpp', endpointUrl: llama.url, apiKey: CANARY_KEY },
+          promptOverride: CANARY_PROMPT,
+        })
+      ).status,
+    ).toBe(200);
     expect((await send(server.http.get(`/api/llm/profiles/${failing}/models`))).body.success).toBe(true);
-    expect((await send(server.http.post('/api/llm/profiles/models'), { profile: { name: 'Draft list', providerType: 'custom', endpointUrl: `${unauthorized.url}/v1`, apiKey: CANARY_KEY } })).body.success).toBe(true);
+    expect(
+      (
+        await send(server.http.post('/api/llm/profiles/models'), {
+          profile: { name: 'Draft list', providerType: 'custom', endpointUrl: `${unauthorized.url}/v1`, apiKey: CANARY_KEY },
+        })
+      ).body.success,
+    ).toBe(true);
     // validation failures that carry the key and prompt in the bad request
-    expect((await send(server.http.post('/api/llm/profiles'), { profile: { name: 'Bad', providerType: 'custom', endpointUrl: `http://example.com/?key=${CANARY_KEY}`, apiKey: CANARY_KEY } })).status).toBe(400);
+    expect(
+      (
+        await send(server.http.post('/api/llm/profiles'), {
+          profile: { name: 'Bad', providerType: 'custom', endpointUrl: `http://example.com/?key=${CANARY_KEY}`, apiKey: CANARY_KEY },
+        })
+      ).status,
+    ).toBe(400);
     expect((await send(server.http.post('/api/llm/profiles'), { profile: { ...localLlama(), apiKey: `${CANARY_KEY} has spaces` } })).status).toBe(400);
     expect((await send(server.http.post(`/api/llm/profiles/${keyed}/test`), { promptOverride: CANARY_PROMPT, extra: CANARY_KEY })).status).toBe(400);
     expect((await send(server.http.post('/api/llm/profiles'), { profile: localLlama({ name: 'Keyed', apiKey: CANARY_KEY }) })).status).toBe(409);

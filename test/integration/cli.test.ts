@@ -205,82 +205,90 @@ describe('a running server', () => {
   });
 });
 
-test('without the variable, the token file is created 0600 and its path printed', async () => {
-  const dataDir = await makeTempDir('llm-profiles-cli-');
-  try {
-    const server = await startServer(['--port', '0', '--data-dir', dataDir], cleanEnv({ LLM_PROFILES_LOG_LEVEL: 'warn' }));
-    const tokenFile = path.join(dataDir, 'api-token');
-    expect(server.output()).toContain(`api token:   ${tokenFile}`);
-    expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
-    const token = (await readFile(tokenFile, 'utf8')).trim();
-    expect(server.output()).not.toContain(token);
-    expect((await call(`${server.url}/api/llm/profiles`, { token })).status).toBe(200);
-    expect(await stopped(server, 'SIGINT')).toBe(0);
-  } finally {
-    await rm(dataDir, { recursive: true, force: true });
-  }
-}, 2 * START_TIMEOUT_MS);
+test(
+  'without the variable, the token file is created 0600 and its path printed',
+  async () => {
+    const dataDir = await makeTempDir('llm-profiles-cli-');
+    try {
+      const server = await startServer(['--port', '0', '--data-dir', dataDir], cleanEnv({ LLM_PROFILES_LOG_LEVEL: 'warn' }));
+      const tokenFile = path.join(dataDir, 'api-token');
+      expect(server.output()).toContain(`api token:   ${tokenFile}`);
+      expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
+      const token = (await readFile(tokenFile, 'utf8')).trim();
+      expect(server.output()).not.toContain(token);
+      expect((await call(`${server.url}/api/llm/profiles`, { token })).status).toBe(200);
+      expect(await stopped(server, 'SIGINT')).toBe(0);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  },
+  2 * START_TIMEOUT_MS,
+);
 
-test('SIGTERM during a burst of writes: every acknowledged write is on disk, the lock is released, a new server starts at once', async () => {
-  const dataDir = await makeTempDir('llm-profiles-cli-');
-  const token = randomBytes(24).toString('base64url');
-  const env = cleanEnv({ [TOKEN_ENV]: token, LLM_PROFILES_LOG_LEVEL: 'warn' });
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
-  try {
-    const server = await startServer(['--port', '0', '--data-dir', dataDir], env);
-    const acknowledged: string[] = [];
-    const unexpected: string[] = [];
-    let refused = 0;
-    let signalled = false;
-    let sent = 0;
-    // Four writers on kept-alive connections, each creating profiles back to back until the server goes away.
-    const writer = async (): Promise<void> => {
-      for (;;) {
-        const n = (sent += 1);
-        let reply: Reply;
-        try {
-          reply = await call(`${server.url}/api/llm/profiles`, {
-            method: 'POST',
-            token,
-            agent,
-            body: { profile: { name: `Burst ${n}`, providerType: 'llama.cpp', endpointUrl: 'http://127.0.0.1:8080' } },
-          });
-        } catch {
-          refused += 1;
-          return;
+test(
+  'SIGTERM during a burst of writes: every acknowledged write is on disk, the lock is released, a new server starts at once',
+  async () => {
+    const dataDir = await makeTempDir('llm-profiles-cli-');
+    const token = randomBytes(24).toString('base64url');
+    const env = cleanEnv({ [TOKEN_ENV]: token, LLM_PROFILES_LOG_LEVEL: 'warn' });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+    try {
+      const server = await startServer(['--port', '0', '--data-dir', dataDir], env);
+      const acknowledged: string[] = [];
+      const unexpected: string[] = [];
+      let refused = 0;
+      let signalled = false;
+      let sent = 0;
+      // Four writers on kept-alive connections, each creating profiles back to back until the server goes away.
+      const writer = async (): Promise<void> => {
+        for (;;) {
+          const n = (sent += 1);
+          let reply: Reply;
+          try {
+            reply = await call(`${server.url}/api/llm/profiles`, {
+              method: 'POST',
+              token,
+              agent,
+              body: { profile: { name: `Burst ${n}`, providerType: 'llama.cpp', endpointUrl: 'http://127.0.0.1:8080' } },
+            });
+          } catch {
+            refused += 1;
+            return;
+          }
+          if (reply.status !== 201) {
+            unexpected.push(`${reply.status} ${reply.body.slice(0, 200)}`);
+            return;
+          }
+          acknowledged.push((JSON.parse(reply.body) as { profile: { id: string } }).profile.id);
+          if (!signalled && acknowledged.length >= 20) {
+            signalled = true;
+            server.child.kill('SIGTERM');
+          }
         }
-        if (reply.status !== 201) {
-          unexpected.push(`${reply.status} ${reply.body.slice(0, 200)}`);
-          return;
-        }
-        acknowledged.push((JSON.parse(reply.body) as { profile: { id: string } }).profile.id);
-        if (!signalled && acknowledged.length >= 20) {
-          signalled = true;
-          server.child.kill('SIGTERM');
-        }
-      }
-    };
-    await Promise.all([writer(), writer(), writer(), writer()]);
-    if (!signalled) server.child.kill('SIGTERM');
-    const code = await server.exited;
+      };
+      await Promise.all([writer(), writer(), writer(), writer()]);
+      if (!signalled) server.child.kill('SIGTERM');
+      const code = await server.exited;
 
-    expect(unexpected).toEqual([]);
-    expect(code).toBe(0);
-    expect(server.output()).toContain('Received SIGTERM');
-    expect(refused).toBe(4);
-    expect(acknowledged.length).toBeGreaterThanOrEqual(20);
-    const onDisk = JSON.parse(await readFile(path.join(dataDir, 'profiles.json'), 'utf8')) as { profiles: { id: string }[] };
-    const stored = new Set(onDisk.profiles.map((p) => p.id));
-    for (const id of acknowledged) expect(stored.has(id)).toBe(true);
-    const leftovers = (await readdir(dataDir)).filter((name) => name === '.lock' || name.endsWith('.tmp'));
-    expect(leftovers).toEqual([]);
+      expect(unexpected).toEqual([]);
+      expect(code).toBe(0);
+      expect(server.output()).toContain('Received SIGTERM');
+      expect(refused).toBe(4);
+      expect(acknowledged.length).toBeGreaterThanOrEqual(20);
+      const onDisk = JSON.parse(await readFile(path.join(dataDir, 'profiles.json'), 'utf8')) as { profiles: { id: string }[] };
+      const stored = new Set(onDisk.profiles.map((p) => p.id));
+      for (const id of acknowledged) expect(stored.has(id)).toBe(true);
+      const leftovers = (await readdir(dataDir)).filter((name) => name === '.lock' || name.endsWith('.tmp'));
+      expect(leftovers).toEqual([]);
 
-    const next = await startServer(['--port', '0', '--data-dir', dataDir], env);
-    const list = JSON.parse((await call(`${next.url}/api/llm/profiles`, { token })).body) as { profiles: { id: string }[] };
-    expect(list.profiles.map((p) => p.id)).toEqual(expect.arrayContaining(acknowledged));
-    expect(await stopped(next, 'SIGTERM')).toBe(0);
-  } finally {
-    agent.destroy();
-    await rm(dataDir, { recursive: true, force: true });
-  }
-}, 2 * START_TIMEOUT_MS + 20_000);
+      const next = await startServer(['--port', '0', '--data-dir', dataDir], env);
+      const list = JSON.parse((await call(`${next.url}/api/llm/profiles`, { token })).body) as { profiles: { id: string }[] };
+      expect(list.profiles.map((p) => p.id)).toEqual(expect.arrayContaining(acknowledged));
+      expect(await stopped(next, 'SIGTERM')).toBe(0);
+    } finally {
+      agent.destroy();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  },
+  2 * START_TIMEOUT_MS + 20_000,
+);

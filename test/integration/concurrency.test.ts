@@ -40,7 +40,10 @@ test('concurrent creates with the same name: exactly one wins, the rest are 409'
   try {
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        server.http.post('/api/llm/profiles').set(server.auth).send({ profile: localLlama({ name: i % 2 ? 'Same Name' : 'same name ' }) }),
+        server.http
+          .post('/api/llm/profiles')
+          .set(server.auth)
+          .send({ profile: localLlama({ name: i % 2 ? 'Same Name' : 'same name ' }) }),
       ),
     );
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);

@@ -136,7 +136,12 @@ describe('providerTypes in every common form', () => {
   });
 
   test('comma-separated, repeated and bracketed (axios) forms give the same answer', async () => {
-    const forms = ['providerTypes=ollama,llama.cpp', 'providerTypes=ollama&providerTypes=llama.cpp', 'providerTypes[]=ollama&providerTypes[]=llama.cpp', 'providerTypes%5B%5D=ollama&providerTypes%5B%5D=llama.cpp'];
+    const forms = [
+      'providerTypes=ollama,llama.cpp',
+      'providerTypes=ollama&providerTypes=llama.cpp',
+      'providerTypes[]=ollama&providerTypes[]=llama.cpp',
+      'providerTypes%5B%5D=ollama&providerTypes%5B%5D=llama.cpp',
+    ];
     const answers = await Promise.all(forms.map(list));
     for (const res of answers) {
       expect(res.status).toBe(200);
@@ -162,7 +167,10 @@ describe('DiscoveryHost: one definition', () => {
   const pattern = new RegExp(spec.components.schemas.DiscoveryHost.pattern as string, 'u');
 
   async function discover(host: string) {
-    return server.http.post('/api/llm/profiles/discover').set(server.auth).send({ scope: { strategy: 'remote', hosts: [host], timeoutMs: 500, force: true } });
+    return server.http
+      .post('/api/llm/profiles/discover')
+      .set(server.auth)
+      .send({ scope: { strategy: 'remote', hosts: [host], timeoutMs: 500, force: true } });
   }
 
   test('the pattern and the service agree on every sample, and the service says what a host looks like', async () => {
@@ -234,7 +242,10 @@ describe('limits stated and kept', () => {
 
   test('an over-long request header is a 400 naming it', async () => {
     const max = spec.components.parameters.XRequestId.schema.maxLength as number;
-    const res = await server.http.get('/api/llm/profiles').set(server.auth).set('X-Request-Id', 'x'.repeat(max + 1));
+    const res = await server.http
+      .get('/api/llm/profiles')
+      .set(server.auth)
+      .set('X-Request-Id', 'x'.repeat(max + 1));
     expect(res.status).toBe(400);
     expect(res.body.errors[0].pointer).toBe('/headers/x-request-id');
   });
@@ -268,7 +279,9 @@ describe('the served contract and browsers', () => {
     try {
       const res = await withOrigin.http.post('/api/llm/profiles').set(withOrigin.auth).set('Origin', 'app://llm-tutor').send({ profile: localLlama() });
       expect(res.status).toBe(201);
-      const exposed = String(res.headers['access-control-expose-headers']).split(/,\s*/).map((h) => h.toLowerCase());
+      const exposed = String(res.headers['access-control-expose-headers'])
+        .split(/,\s*/)
+        .map((h) => h.toLowerCase());
       for (const header of ['etag', 'location', 'x-request-id', 'retry-after']) expect(exposed).toContain(header);
     } finally {
       await withOrigin.close();
@@ -276,11 +289,19 @@ describe('the served contract and browsers', () => {
   });
 
   test("a same-origin POST from the service's own /docs page is not refused; a foreign one still is", async () => {
-    const own = await server.http.post('/api/llm/profiles').set(server.auth).set('Origin', server.url).send({ profile: localLlama({ name: 'From the docs page' }) });
+    const own = await server.http
+      .post('/api/llm/profiles')
+      .set(server.auth)
+      .set('Origin', server.url)
+      .send({ profile: localLlama({ name: 'From the docs page' }) });
     expect(own.status).toBe(201);
     const otherPort = new URL(server.url);
     otherPort.port = String(Number(otherPort.port) === 65535 ? 1 : Number(otherPort.port) + 1);
-    const foreign = await server.http.post('/api/llm/profiles').set(server.auth).set('Origin', otherPort.origin).send({ profile: localLlama({ name: 'From elsewhere' }) });
+    const foreign = await server.http
+      .post('/api/llm/profiles')
+      .set(server.auth)
+      .set('Origin', otherPort.origin)
+      .send({ profile: localLlama({ name: 'From elsewhere' }) });
     expect(foreign.status).toBe(403);
   });
 });

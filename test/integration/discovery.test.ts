@@ -34,7 +34,10 @@ afterAll(async () => {
 
 /** The longest deadline the contract allows: these tests are about what is found, not how soon, on a machine of any load. */
 async function discover(scope: object) {
-  const res = await server.http.post('/api/llm/profiles/discover').set(server.auth).send({ scope: { strategy: 'local', timeoutMs: 5000, ...scope } });
+  const res = await server.http
+    .post('/api/llm/profiles/discover')
+    .set(server.auth)
+    .send({ scope: { strategy: 'local', timeoutMs: 5000, ...scope } });
   expectContract('discoverProviders', res);
   expect(res.status).toBe(200);
   return res.body as { providers: Finding[]; cached: boolean; scannedAt: string };
@@ -60,11 +63,20 @@ test('each server is named by what it answers, the unrelated one is not reported
 test('saved profiles mark findings already-configured or conflict; discovery itself creates nothing', async () => {
   const ollama = emulators[0] as FingerprintEmulator;
   const llama = emulators[1] as FingerprintEmulator;
-  const same = await server.http.post('/api/llm/profiles').set(server.auth).send({ profile: { name: 'My Ollama', providerType: 'ollama', endpointUrl: `http://localhost:${ollama.port}/` } });
+  const same = await server.http
+    .post('/api/llm/profiles')
+    .set(server.auth)
+    .send({ profile: { name: 'My Ollama', providerType: 'ollama', endpointUrl: `http://localhost:${ollama.port}/` } });
   // llama.cpp also speaks OpenAI's protocol at /v1, so a custom profile there works: not a conflict.
-  const custom = await server.http.post('/api/llm/profiles').set(server.auth).send({ profile: { name: 'OpenAI-style llama', providerType: 'custom', endpointUrl: `http://127.0.0.1:${llama.port}/v1` } });
+  const custom = await server.http
+    .post('/api/llm/profiles')
+    .set(server.auth)
+    .send({ profile: { name: 'OpenAI-style llama', providerType: 'custom', endpointUrl: `http://127.0.0.1:${llama.port}/v1` } });
   const lmstudio = emulators[3] as FingerprintEmulator;
-  const wrong = await server.http.post('/api/llm/profiles').set(server.auth).send({ profile: { name: 'Wrong type', providerType: 'ollama', endpointUrl: `http://127.0.0.1:${lmstudio.port}`, modelId: 'qwen2.5-7b-instruct' } });
+  const wrong = await server.http
+    .post('/api/llm/profiles')
+    .set(server.auth)
+    .send({ profile: { name: 'Wrong type', providerType: 'ollama', endpointUrl: `http://127.0.0.1:${lmstudio.port}`, modelId: 'qwen2.5-7b-instruct' } });
   expect([same.status, custom.status, wrong.status]).toEqual([201, 201, 201]);
 
   const { providers, cached } = await discover({});
@@ -92,7 +104,10 @@ test('no request to any emulator carried credentials or an Origin', () => {
 });
 
 test('a remote scan of a link-local address is a 400 with a field error', async () => {
-  const res = await server.http.post('/api/llm/profiles/discover').set(server.auth).send({ scope: { strategy: 'remote', hosts: ['169.254.169.254'] } });
+  const res = await server.http
+    .post('/api/llm/profiles/discover')
+    .set(server.auth)
+    .send({ scope: { strategy: 'remote', hosts: ['169.254.169.254'] } });
   expectContract('discoverProviders', res);
   expect(res.status).toBe(400);
   expect(res.body.errors[0].pointer).toBe('/body/scope/hosts/0');
@@ -110,7 +125,11 @@ test('one deadline: all candidates closed returns without waiting for it; a blac
   const quiet = await startTestServer({ discovery: { ports: closedPorts } });
   const holed = await startTestServer({ discovery: { ports: [...closedPorts, silent.port, ollama.port] } });
   try {
-    const scan = (target: TestServer, timeoutMs: number) => target.http.post('/api/llm/profiles/discover').set(target.auth).send({ scope: { strategy: 'local', timeoutMs, force: true } });
+    const scan = (target: TestServer, timeoutMs: number) =>
+      target.http
+        .post('/api/llm/profiles/discover')
+        .set(target.auth)
+        .send({ scope: { strategy: 'local', timeoutMs, force: true } });
     // Refused connections end the scan: only a waited-out deadline could take the full timeoutMs.
     const t0 = performance.now();
     const closed = await scan(quiet, 5000);
@@ -138,7 +157,10 @@ test('a keyed llama.cpp with a backlog of 5 is auth-required, with its models, o
   const keyed = await startFingerprintEmulator('llama.cpp-keyed', SMALL_SERVER);
   const own = await startTestServer({ discovery: { ports: [keyed.port] } });
   try {
-    const res = await own.http.post('/api/llm/profiles/discover').set(own.auth).send({ scope: { strategy: 'local', force: true, timeoutMs: 5000 } });
+    const res = await own.http
+      .post('/api/llm/profiles/discover')
+      .set(own.auth)
+      .send({ scope: { strategy: 'local', force: true, timeoutMs: 5000 } });
     expectContract('discoverProviders', res);
     expect(res.body.providers).toHaveLength(1);
     // Its build is in /props, which the key guards.
@@ -156,7 +178,11 @@ describe('a local server open to the network (127.0.0.2 standing for this comput
     const ollama = await startFingerprintEmulator('ollama', { alsoOn: [NETWORK], version: '0.1.33' });
     const own = await startTestServer({ discovery: { ports: [ollama.port], networkAddresses: [NETWORK] } });
     try {
-      const res = await own.http.post('/api/llm/profiles/discover').set(own.auth).set('Accept-Language', 'es').send({ scope: { strategy: 'local', force: true, timeoutMs: 5000 } });
+      const res = await own.http
+        .post('/api/llm/profiles/discover')
+        .set(own.auth)
+        .set('Accept-Language', 'es')
+        .send({ scope: { strategy: 'local', force: true, timeoutMs: 5000 } });
       expectContract('discoverProviders', res);
       const [finding] = res.body.providers;
       expect(finding.exposure).toEqual({ reachableFromNetwork: true, requiresAuth: false, addresses: [NETWORK] });
@@ -180,7 +206,10 @@ describe('a local server open to the network (127.0.0.2 standing for this comput
     const port = Number(new URL(provider.url).port);
     const own = await startTestServer({ discovery: { ports: [], networkAddresses: [NETWORK] } });
     try {
-      const created = await own.http.post('/api/llm/profiles').set(own.auth).send({ profile: { name: 'Local Ollama', providerType: 'ollama', endpointUrl: provider.url, modelId: 'llama3.2' } });
+      const created = await own.http
+        .post('/api/llm/profiles')
+        .set(own.auth)
+        .send({ profile: { name: 'Local Ollama', providerType: 'ollama', endpointUrl: provider.url, modelId: 'llama3.2' } });
       expect(created.status).toBe(201);
       const test = () => own.http.post(`/api/llm/profiles/${created.body.profile.id}/test`).set(own.auth).send({});
 

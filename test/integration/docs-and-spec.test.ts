@@ -77,17 +77,20 @@ describe('/docs', () => {
 
 describe('the served spec', () => {
   test('/openapi.yaml is the contract file naming this instance as its server, without a token', async () => {
-    const res = await server.http.get('/openapi.yaml').buffer(true).parse((response, done) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => done(null, text));
-    });
+    const res = await server.http
+      .get('/openapi.yaml')
+      .buffer(true)
+      .parse((response, done) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => done(null, text));
+      });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/yaml/);
     // The file as it is, but for the server it names: the address this instance listens on.
     const onDisk = await readFile(findSpecPath(), 'utf8');
-    expect(res.body).toBe(onDisk.replace(/^servers:\n  - url: .*\n    description: .*$/m, `servers:\n  - url: ${server.url}\n    description: This running service.`));
+    expect(res.body).toBe(onDisk.replace(/^servers:\n {2}- url: .*\n {4}description: .*$/m, `servers:\n  - url: ${server.url}\n    description: This running service.`));
     expect(res.body).not.toBe(onDisk);
   });
 

@@ -56,7 +56,10 @@ function start(dataDir: string, keyStore: 'auto' | 'keyring' | 'file' = 'auto', 
 }
 
 async function createKeyed(server: TestServer, name?: string): Promise<string> {
-  const res = await server.http.post('/api/llm/profiles').set(server.auth).send({ profile: localLlama({ endpointUrl: llama.url, apiKey: API_KEY, ...(name ? { name } : {}) }) });
+  const res = await server.http
+    .post('/api/llm/profiles')
+    .set(server.auth)
+    .send({ profile: localLlama({ endpointUrl: llama.url, apiKey: API_KEY, ...(name ? { name } : {}) }) });
   expect({ status: res.status, reason: res.body.reason }).toEqual({ status: 201, reason: undefined });
   return res.body.profile.id as string;
 }
@@ -69,7 +72,9 @@ async function testPromptSucceeds(server: TestServer, id: string): Promise<void>
 }
 
 async function vaultHash(dataDir: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path.join(dataDir, 'profiles.json'))).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path.join(dataDir, 'profiles.json')))
+    .digest('hex');
 }
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -136,7 +141,11 @@ test('keyring locked mid-run: every write answers 423 keyring-locked within the 
 
     const writes = [
       () => server.http.post('/api/llm/profiles').set(server.auth).send({ profile: localLlama() }),
-      () => server.http.patch(`/api/llm/profiles/${id}`).set(server.auth).send({ changes: { modelId: 'changed' } }),
+      () =>
+        server.http
+          .patch(`/api/llm/profiles/${id}`)
+          .set(server.auth)
+          .send({ changes: { modelId: 'changed' } }),
       () => server.http.delete(`/api/llm/profiles/${other}`).set(server.auth),
       () => server.http.post(`/api/llm/profiles/${other}/activate`).set(server.auth),
       () => server.http.post(`/api/llm/profiles/${id}/test`).set(server.auth).send({}),
@@ -163,7 +172,10 @@ test('keyring locked mid-run: every write answers 423 keyring-locked within the 
     expect((await server.http.get('/api/health')).body).toMatchObject({ status: 'degraded', keyStore: 'keyring', safeStorageReason: 'keyring-locked' });
 
     await secrets.unlock();
-    const after = await server.http.patch(`/api/llm/profiles/${id}`).set(server.auth).send({ changes: { modelId: 'after-unlock' } });
+    const after = await server.http
+      .patch(`/api/llm/profiles/${id}`)
+      .set(server.auth)
+      .send({ changes: { modelId: 'after-unlock' } });
     expect({ status: after.status, reason: after.body.reason }).toEqual({ status: 200, reason: undefined });
     expect(after.body.safeStorageStatus).toBe('available');
     await testPromptSucceeds(server, id);
@@ -178,13 +190,19 @@ test('keyring daemon killed: 423 keyring-absent; restarted and unlocked, writes 
   try {
     const id = await createKeyed(server);
     await secrets.killDaemon();
-    const refused = await server.http.patch(`/api/llm/profiles/${id}`).set(server.auth).send({ changes: { modelId: 'while-gone' } });
+    const refused = await server.http
+      .patch(`/api/llm/profiles/${id}`)
+      .set(server.auth)
+      .send({ changes: { modelId: 'while-gone' } });
     expect(refused.status).toBe(423);
     expect(refused.body).toMatchObject({ code: 'SAFE_STORAGE_UNAVAILABLE', reason: 'keyring-absent' });
     expect((await server.http.get(`/api/llm/profiles/${id}`).set(server.auth)).status).toBe(200);
 
     await secrets.startDaemon();
-    const resumed = await server.http.patch(`/api/llm/profiles/${id}`).set(server.auth).send({ changes: { modelId: 'back' } });
+    const resumed = await server.http
+      .patch(`/api/llm/profiles/${id}`)
+      .set(server.auth)
+      .send({ changes: { modelId: 'back' } });
     expect({ status: resumed.status, reason: resumed.body.reason }).toEqual({ status: 200, reason: undefined });
     await testPromptSucceeds(server, id);
   } finally {
@@ -200,7 +218,12 @@ test('bus frozen (SIGSTOP): writes answer 423 keyring-timeout at the time limit,
     try {
       for (let i = 0; i < 2; i += 1) {
         let writeSettled = false;
-        const write = timed(() => server.http.patch(`/api/llm/profiles/${id}`).set(server.auth).send({ changes: { modelId: `frozen-${i}` } })).finally(() => (writeSettled = true));
+        const write = timed(() =>
+          server.http
+            .patch(`/api/llm/profiles/${id}`)
+            .set(server.auth)
+            .send({ changes: { modelId: `frozen-${i}` } }),
+        ).finally(() => (writeSettled = true));
         // While that write's keyring call hangs, reads answer: they never wait on the keyring.
         await new Promise((resolve) => setTimeout(resolve, 50));
         const list = await server.http.get('/api/llm/profiles').set(server.auth);
@@ -219,7 +242,10 @@ test('bus frozen (SIGSTOP): writes answer 423 keyring-timeout at the time limit,
     } finally {
       secrets.thawBus();
     }
-    const resumed = await server.http.patch(`/api/llm/profiles/${id}`).set(server.auth).send({ changes: { modelId: 'thawed' } });
+    const resumed = await server.http
+      .patch(`/api/llm/profiles/${id}`)
+      .set(server.auth)
+      .send({ changes: { modelId: 'thawed' } });
     expect({ status: resumed.status, reason: resumed.body.reason }).toEqual({ status: 200, reason: undefined });
     expect(resumed.body.safeStorageStatus).toBe('available');
     await testPromptSucceeds(server, id);
@@ -263,7 +289,14 @@ test('no D-Bus at all: auto picks the file and says so; keyring chosen explicitl
       expect(auto.service.keyStore.notes.join(' ')).toMatch(/No keyring answered \(keyring-absent\)/);
       expect((await auto.http.get('/api/health')).body).toMatchObject({ keyStore: 'file', safeStorageStatus: 'available' });
       expect(existsSync(path.join(auto.dataDir, 'vault.key'))).toBe(true);
-      expect((await auto.http.post('/api/llm/profiles').set(auto.auth).send({ profile: localLlama({ apiKey: API_KEY }) })).status).toBe(201);
+      expect(
+        (
+          await auto.http
+            .post('/api/llm/profiles')
+            .set(auto.auth)
+            .send({ profile: localLlama({ apiKey: API_KEY }) })
+        ).status,
+      ).toBe(201);
     } finally {
       await auto.close();
     }

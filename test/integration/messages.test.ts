@@ -14,7 +14,11 @@ afterAll(async () => {
 });
 
 test('Accept-Language: es gives Spanish messages and labels; unknown languages fall back to English', async () => {
-  const created = await server.http.post('/api/llm/profiles').set(server.auth).set('Accept-Language', 'es-MX,es;q=0.9').send({ profile: localLlama({ name: 'Llama local' }) });
+  const created = await server.http
+    .post('/api/llm/profiles')
+    .set(server.auth)
+    .set('Accept-Language', 'es-MX,es;q=0.9')
+    .send({ profile: localLlama({ name: 'Llama local' }) });
   expectContract('createProfile', created);
   expect(created.headers['content-language']).toBe('es');
   expect(created.body.profile.accessibility.label).toMatch(/activo/i);
@@ -27,15 +31,25 @@ test('Accept-Language: es gives Spanish messages and labels; unknown languages f
   expect(missing.body.userMessage).not.toBe(english.body.userMessage);
   expect(missing.body.remediation).not.toBe(english.body.remediation);
 
-  const invalid = await server.http.post('/api/llm/profiles').set(server.auth).set('Accept-Language', 'es').send({ profile: { ...localLlama(), endpointUrl: 'http://example.com' } });
+  const invalid = await server.http
+    .post('/api/llm/profiles')
+    .set(server.auth)
+    .set('Accept-Language', 'es')
+    .send({ profile: { ...localLlama(), endpointUrl: 'http://example.com' } });
   expectContract('createProfile', invalid);
-  const invalidEn = await server.http.post('/api/llm/profiles').set(server.auth).send({ profile: { ...localLlama(), endpointUrl: 'http://example.com' } });
+  const invalidEn = await server.http
+    .post('/api/llm/profiles')
+    .set(server.auth)
+    .send({ profile: { ...localLlama(), endpointUrl: 'http://example.com' } });
   expect(invalid.body.errors[0].message).not.toBe(invalidEn.body.errors[0].message);
 });
 
 test('messages carry no internals: no stack, no path outside the data dir, no library names, no unfilled placeholder', async () => {
   const responses = [
-    await server.http.post('/api/llm/profiles').set(server.auth).send({ profile: { name: 5 } }),
+    await server.http
+      .post('/api/llm/profiles')
+      .set(server.auth)
+      .send({ profile: { name: 5 } }),
     await server.http.post('/api/llm/profiles').set(server.auth).set('Content-Type', 'application/json').send('{bad'),
     await server.http.get('/api/llm/profiles/not-a-uuid').set(server.auth),
     await server.http.delete('/api/llm/profiles').set(server.auth),

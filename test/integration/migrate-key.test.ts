@@ -90,7 +90,10 @@ describe.each([
     try {
       const setup = await start(dataDir, from);
       expect(setup.service.keyStore.kind).toBe(from);
-      const created = await setup.http.post('/api/llm/profiles').set(setup.auth).send({ profile: localLlama({ endpointUrl: llama.url, apiKey: API_KEY }) });
+      const created = await setup.http
+        .post('/api/llm/profiles')
+        .set(setup.auth)
+        .send({ profile: localLlama({ endpointUrl: llama.url, apiKey: API_KEY }) });
       expect(created.status).toBe(201);
       const id = created.body.profile.id as string;
       await setup.close({ keepDataDir: true });

@@ -39,7 +39,10 @@ afterAll(async () => {
 let counter = 0;
 async function createProfile(profile: Record<string, unknown>): Promise<string> {
   counter += 1;
-  const res = await server.http.post('/api/llm/profiles').set(server.auth).send({ profile: { name: `Models ${counter}`, ...profile } });
+  const res = await server.http
+    .post('/api/llm/profiles')
+    .set(server.auth)
+    .send({ profile: { name: `Models ${counter}`, ...profile } });
   seen.push(res.text);
   expect(res.status).toBe(201);
   return res.body.profile.id as string;
@@ -54,7 +57,10 @@ async function listSaved(id: string, query = '', language = 'en') {
 }
 
 async function listDraft(profile: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  const res = await server.http.post('/api/llm/profiles/models').set(server.auth).send({ profile: { name: 'Draft', ...profile }, ...extra });
+  const res = await server.http
+    .post('/api/llm/profiles/models')
+    .set(server.auth)
+    .send({ profile: { name: 'Draft', ...profile }, ...extra });
   seen.push(res.text, JSON.stringify(res.headers));
   expectContract('listDraftModels', res);
   expect(res.status).toBe(200);
@@ -67,20 +73,49 @@ describe('each provider type lists its models with the fields it can give', () =
     const body = await listSaved(await createProfile({ providerType: 'ollama', endpointUrl: ollama.url, modelId: 'llama3.2' }));
     expect(body).toMatchObject({ success: true, providerType: 'ollama', keyChecked: false, truncated: false, selectedMissing: false, errorCode: null, cached: false });
     expect(body.models).toEqual([
-      { id: 'llama3.2:latest', displayName: 'llama3.2:latest', loaded: true, sizeBytes: 2_019_393_189, family: 'llama', parameterSize: '3.2B', quantisation: 'Q4_K_M', selected: true },
+      {
+        id: 'llama3.2:latest',
+        displayName: 'llama3.2:latest',
+        loaded: true,
+        sizeBytes: 2_019_393_189,
+        family: 'llama',
+        parameterSize: '3.2B',
+        quantisation: 'Q4_K_M',
+        selected: true,
+      },
       { id: 'qwen2.5:7b', displayName: 'qwen2.5:7b', loaded: false, sizeBytes: 4_683_087_332, family: 'qwen2', parameterSize: '7.6B', quantisation: 'Q4_K_M' },
-      { id: 'nomic-embed-text:latest', displayName: 'nomic-embed-text:latest', loaded: false, sizeBytes: 2_019_393_189, family: 'nomic-bert', parameterSize: '3.2B', quantisation: 'Q4_K_M' },
+      {
+        id: 'nomic-embed-text:latest',
+        displayName: 'nomic-embed-text:latest',
+        loaded: false,
+        sizeBytes: 2_019_393_189,
+        family: 'nomic-bert',
+        parameterSize: '3.2B',
+        quantisation: 'Q4_K_M',
+      },
     ]);
     expect(body.userMessage).toBe('The server lists 3 models.');
     expect(ollama.listRequests()).toEqual(['GET /api/tags', 'GET /api/ps']);
   });
 
   test('llama.cpp: the model file name (not its path), context length from meta, meta null tolerated; the list proves nothing about the key', async () => {
-    const llama = await modelServer('llama.cpp', { apiKey: CANARY_KEY, models: ['/home/learner/models/qwen2.5-7b-instruct-q4_k_m.gguf', 'C:\\models\\phi-3-mini.gguf', 'my-alias'] });
-    const body = await listSaved(await createProfile({ providerType: 'llama.cpp', endpointUrl: `${llama.url}/v1`, apiKey: CANARY_KEY, modelId: '/home/learner/models/qwen2.5-7b-instruct-q4_k_m.gguf' }));
+    const llama = await modelServer('llama.cpp', {
+      apiKey: CANARY_KEY,
+      models: ['/home/learner/models/qwen2.5-7b-instruct-q4_k_m.gguf', 'C:\\models\\phi-3-mini.gguf', 'my-alias'],
+    });
+    const body = await listSaved(
+      await createProfile({ providerType: 'llama.cpp', endpointUrl: `${llama.url}/v1`, apiKey: CANARY_KEY, modelId: '/home/learner/models/qwen2.5-7b-instruct-q4_k_m.gguf' }),
+    );
     expect(body).toMatchObject({ success: true, keyChecked: false, selectedMissing: false });
     expect(body.models).toEqual([
-      { id: 'qwen2.5-7b-instruct-q4_k_m.gguf', displayName: 'qwen2.5-7b-instruct-q4_k_m.gguf', contextLength: 32_768, sizeBytes: 4_677_120_000, parameterSize: '7.6B', selected: true },
+      {
+        id: 'qwen2.5-7b-instruct-q4_k_m.gguf',
+        displayName: 'qwen2.5-7b-instruct-q4_k_m.gguf',
+        contextLength: 32_768,
+        sizeBytes: 4_677_120_000,
+        parameterSize: '7.6B',
+        selected: true,
+      },
       { id: 'phi-3-mini.gguf', displayName: 'phi-3-mini.gguf' },
       { id: 'my-alias', displayName: 'my-alias', contextLength: 32_768, sizeBytes: 4_677_120_000, parameterSize: '7.6B' },
     ]);
@@ -107,7 +142,7 @@ describe('each provider type lists its models with the fields it can give', () =
     expect(body).toMatchObject({ success: true, selectedModelId: null, selectedMissing: false });
   });
 
-  test("LM Studio: /api/v0/models gives which model is loaded, its architecture and quantisation; embeddings are left out", async () => {
+  test('LM Studio: /api/v0/models gives which model is loaded, its architecture and quantisation; embeddings are left out', async () => {
     const lmstudio = await modelServer('lmstudio');
     const body = await listSaved(await createProfile({ providerType: 'custom', endpointUrl: `${lmstudio.url}/v1`, modelId: 'qwen2.5-7b-instruct' }));
     expect(body.models).toEqual([
@@ -128,7 +163,7 @@ describe('each provider type lists its models with the fields it can give', () =
     expect(openrouter.listRequests()).toContain('GET /v1/models');
   });
 
-  test("Anthropic: three pages followed through has_more/after_id with x-api-key and anthropic-version; the key is proved", async () => {
+  test('Anthropic: three pages followed through has_more/after_id with x-api-key and anthropic-version; the key is proved', async () => {
     const anthropic = await modelServer('anthropic', { apiKey: CANARY_KEY, pageSize: 3 });
     const body = await listSaved(await createProfile({ providerType: 'anthropic', endpointUrl: anthropic.url, apiKey: CANARY_KEY, modelId: 'claude-haiku-4-5-20251001' }));
     expect(anthropic.listRequests()).toEqual([
@@ -200,7 +235,10 @@ describe('keeping a list for a minute', () => {
     expect(refreshed.cached).toBe(false);
     expect(ollama.listRequests().filter((r) => r === 'GET /api/tags')).toHaveLength(2);
 
-    const edit = await server.http.patch(`/api/llm/profiles/${id}`).set(server.auth).send({ changes: { modelId: 'gone:1b' } });
+    const edit = await server.http
+      .patch(`/api/llm/profiles/${id}`)
+      .set(server.auth)
+      .send({ changes: { modelId: 'gone:1b' } });
     expect(edit.status).toBe(200);
     const afterEdit = await listSaved(id);
     expect(afterEdit).toMatchObject({ cached: false, selectedMissing: true });
@@ -229,7 +267,9 @@ describe('keeping a list for a minute', () => {
 test('the draft variant lists an unsaved profile, keeps nothing, and leaves the vault bytes unchanged', async () => {
   const anthropic = await modelServer('anthropic', { apiKey: CANARY_KEY, pageSize: 4 });
   await createProfile({ providerType: 'ollama', endpointUrl: 'http://127.0.0.1:11434' });
-  const before = createHash('sha256').update(await readFile(server.service.paths.vaultFile)).digest('hex');
+  const before = createHash('sha256')
+    .update(await readFile(server.service.paths.vaultFile))
+    .digest('hex');
   const draft = { providerType: 'anthropic', endpointUrl: anthropic.url, apiKey: CANARY_KEY, modelId: 'claude-3-5-haiku-20241022' };
   const first = await listDraft(draft);
   expect(first).toMatchObject({ profileId: null, success: true, keyChecked: true, cached: false, selectedMissing: false });
@@ -237,9 +277,16 @@ test('the draft variant lists an unsaved profile, keeps nothing, and leaves the 
   const second = await listDraft(draft);
   expect(second.cached).toBe(false);
   expect(anthropic.listRequests()).toHaveLength(4);
-  expect(createHash('sha256').update(await readFile(server.service.paths.vaultFile)).digest('hex')).toBe(before);
+  expect(
+    createHash('sha256')
+      .update(await readFile(server.service.paths.vaultFile))
+      .digest('hex'),
+  ).toBe(before);
 
-  const invalid = await server.http.post('/api/llm/profiles/models').set(server.auth).send({ profile: { name: 'Far away', providerType: 'custom', endpointUrl: 'http://example.com/v1' } });
+  const invalid = await server.http
+    .post('/api/llm/profiles/models')
+    .set(server.auth)
+    .send({ profile: { name: 'Far away', providerType: 'custom', endpointUrl: 'http://example.com/v1' } });
   expect(invalid.status).toBe(400);
   expectContract('listDraftModels', invalid);
 });

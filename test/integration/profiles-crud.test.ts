@@ -89,13 +89,21 @@ describe('update', () => {
     const created = await create(localLlama());
     const id = created.body.profile.id;
     const etag = created.headers.etag as string;
-    const renamed = await server.http.patch(`/api/llm/profiles/${id}`).set(server.auth).set('If-Match', etag).send({ changes: { name: 'Renamed' } });
+    const renamed = await server.http
+      .patch(`/api/llm/profiles/${id}`)
+      .set(server.auth)
+      .set('If-Match', etag)
+      .send({ changes: { name: 'Renamed' } });
     expectContract('updateProfile', renamed);
     expect(renamed.status).toBe(200);
     expect(renamed.body.profile.name).toBe('Renamed');
     expect(renamed.headers.etag).not.toBe(etag);
 
-    const stale = await server.http.patch(`/api/llm/profiles/${id}`).set(server.auth).set('If-Match', etag).send({ changes: { name: 'Again' } });
+    const stale = await server.http
+      .patch(`/api/llm/profiles/${id}`)
+      .set(server.auth)
+      .set('If-Match', etag)
+      .send({ changes: { name: 'Again' } });
     expectContract('updateProfile', stale);
     expect(stale.status).toBe(412);
     expect(stale.body.code).toBe('PRECONDITION_FAILED');
@@ -106,24 +114,39 @@ describe('update', () => {
   test('apiKey absent keeps the key, null clears it, a string replaces it', async () => {
     const created = await create(localLlama({ apiKey: 'local-key-1' }));
     const id = created.body.profile.id;
-    const kept = await server.http.patch(`/api/llm/profiles/${id}`).set(server.auth).send({ changes: { modelId: 'other-model' } });
+    const kept = await server.http
+      .patch(`/api/llm/profiles/${id}`)
+      .set(server.auth)
+      .send({ changes: { modelId: 'other-model' } });
     expect(kept.body.profile).toMatchObject({ hasApiKey: true, modelId: 'other-model' });
-    const cleared = await server.http.patch(`/api/llm/profiles/${id}`).set(server.auth).send({ changes: { apiKey: null } });
+    const cleared = await server.http
+      .patch(`/api/llm/profiles/${id}`)
+      .set(server.auth)
+      .send({ changes: { apiKey: null } });
     expectContract('updateProfile', cleared);
     expect(cleared.body.profile.hasApiKey).toBe(false);
-    const replaced = await server.http.patch(`/api/llm/profiles/${id}`).set(server.auth).send({ changes: { apiKey: 'local-key-2' } });
+    const replaced = await server.http
+      .patch(`/api/llm/profiles/${id}`)
+      .set(server.auth)
+      .send({ changes: { apiKey: 'local-key-2' } });
     expect(replaced.body.profile.hasApiKey).toBe(true);
   });
 
   test('a saved key never follows a profile to a new origin or provider type', async () => {
     const created = await create(localLlama({ apiKey: 'local-key-1' }));
     const id = created.body.profile.id;
-    const moved = await server.http.patch(`/api/llm/profiles/${id}`).set(server.auth).send({ changes: { endpointUrl: 'http://127.0.0.1:9931' } });
+    const moved = await server.http
+      .patch(`/api/llm/profiles/${id}`)
+      .set(server.auth)
+      .send({ changes: { endpointUrl: 'http://127.0.0.1:9931' } });
     expectContract('updateProfile', moved);
     expect(moved.status).toBe(400);
     expect(moved.body.errors.map((e: { pointer: string }) => e.pointer)).toContain('/body/changes/apiKey');
 
-    const retyped = await server.http.patch(`/api/llm/profiles/${id}`).set(server.auth).send({ changes: { providerType: 'custom' } });
+    const retyped = await server.http
+      .patch(`/api/llm/profiles/${id}`)
+      .set(server.auth)
+      .send({ changes: { providerType: 'custom' } });
     expect(retyped.status).toBe(400);
 
     const movedWithKey = await server.http
@@ -131,7 +154,10 @@ describe('update', () => {
       .set(server.auth)
       .send({ changes: { endpointUrl: 'http://127.0.0.1:9931', apiKey: 'local-key-2' } });
     expect(movedWithKey.status).toBe(200);
-    const samePathChange = await server.http.patch(`/api/llm/profiles/${id}`).set(server.auth).send({ changes: { endpointUrl: 'http://127.0.0.1:9931/v1' } });
+    const samePathChange = await server.http
+      .patch(`/api/llm/profiles/${id}`)
+      .set(server.auth)
+      .send({ changes: { endpointUrl: 'http://127.0.0.1:9931/v1' } });
     expect(samePathChange.status).toBe(200);
   });
 
@@ -150,7 +176,10 @@ describe('update', () => {
   test('renaming onto another profile name (any case, spaces) is 409 DUPLICATE_PROFILE_NAME', async () => {
     const a = await create(localLlama({ name: 'Alpha' }));
     await create(localOllama({ name: 'Beta' }));
-    const res = await server.http.patch(`/api/llm/profiles/${a.body.profile.id}`).set(server.auth).send({ changes: { name: '  bETA ' } });
+    const res = await server.http
+      .patch(`/api/llm/profiles/${a.body.profile.id}`)
+      .set(server.auth)
+      .send({ changes: { name: '  bETA ' } });
     expectContract('updateProfile', res);
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('DUPLICATE_PROFILE_NAME');

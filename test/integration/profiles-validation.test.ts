@@ -10,7 +10,10 @@ let server: TestServer;
 
 beforeAll(async () => {
   server = await startTestServer();
-  const seed = await server.http.post('/api/llm/profiles').set(server.auth).send({ profile: localLlama({ name: 'Taken Name' }) });
+  const seed = await server.http
+    .post('/api/llm/profiles')
+    .set(server.auth)
+    .send({ profile: localLlama({ name: 'Taken Name' }) });
   expect(seed.status).toBe(201);
 });
 
@@ -20,7 +23,9 @@ afterAll(async () => {
 });
 
 async function vaultHash(): Promise<string> {
-  return createHash('sha256').update(await readFile(server.service.paths.vaultFile)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(server.service.paths.vaultFile))
+    .digest('hex');
 }
 
 const base = () => localLlama();
@@ -38,7 +43,12 @@ const invalidCreates: [string, unknown, number, string?][] = [
   ['unknown provider type', { profile: { ...base(), providerType: 'gpt' } }, 400, '/body/profile/providerType'],
   ['not a URL', { profile: { ...base(), endpointUrl: 'not a url' } }, 400, '/body/profile/endpointUrl'],
   ['ftp URL', { profile: { ...base(), endpointUrl: 'ftp://127.0.0.1/models' } }, 400, '/body/profile/endpointUrl'],
-  ['http to a public host', { profile: { ...base(), providerType: 'custom', endpointUrl: 'http://api.example.com/v1', apiKey: 'k', consentTimestamp: CONSENT } }, 400, '/body/profile/endpointUrl'],
+  [
+    'http to a public host',
+    { profile: { ...base(), providerType: 'custom', endpointUrl: 'http://api.example.com/v1', apiKey: 'k', consentTimestamp: CONSENT } },
+    400,
+    '/body/profile/endpointUrl',
+  ],
   ['user info in URL', { profile: { ...base(), endpointUrl: 'http://user:pass@127.0.0.1:8080' } }, 400, '/body/profile/endpointUrl'],
   ['fragment in URL', { profile: { ...base(), endpointUrl: 'http://127.0.0.1:8080/#x' } }, 400, '/body/profile/endpointUrl'],
   ['key in the query', { profile: { ...base(), endpointUrl: 'http://127.0.0.1:8080/?api_key=abc' } }, 400, '/body/profile/endpointUrl'],
@@ -49,8 +59,18 @@ const invalidCreates: [string, unknown, number, string?][] = [
   ['azure without key', { profile: { ...azure(), apiKey: undefined } }, 400, '/body/profile/apiKey'],
   ['azure without deployment', { profile: { ...azure(), modelId: null } }, 400, '/body/profile/modelId'],
   ['azure on a non-Azure host', { profile: azure({ endpointUrl: 'https://evil.example.com' }) }, 400, '/body/profile/endpointUrl'],
-  ['anthropic without key', { profile: { name: 'c', providerType: 'anthropic', endpointUrl: 'https://api.anthropic.com', consentTimestamp: CONSENT } }, 400, '/body/profile/apiKey'],
-  ['remote custom without key', { profile: { name: 'o', providerType: 'custom', endpointUrl: 'https://api.openai.com/v1', consentTimestamp: CONSENT } }, 400, '/body/profile/apiKey'],
+  [
+    'anthropic without key',
+    { profile: { name: 'c', providerType: 'anthropic', endpointUrl: 'https://api.anthropic.com', consentTimestamp: CONSENT } },
+    400,
+    '/body/profile/apiKey',
+  ],
+  [
+    'remote custom without key',
+    { profile: { name: 'o', providerType: 'custom', endpointUrl: 'https://api.openai.com/v1', consentTimestamp: CONSENT } },
+    400,
+    '/body/profile/apiKey',
+  ],
   ['duplicate name', { profile: { ...base(), name: ' taken name ' } }, 409, '/body/profile/name'],
   ['context with a bad operator id', { profile: base(), context: { operatorId: 'has spaces' } }, 400, '/body/context/operatorId'],
 ];
@@ -58,7 +78,10 @@ const invalidCreates: [string, unknown, number, string?][] = [
 describe('invalid creates answer a clear 4xx with field errors and change nothing', () => {
   test.each(invalidCreates)('%s', async (_label, body, status, pointer) => {
     const before = await vaultHash();
-    const res = await server.http.post('/api/llm/profiles').set(server.auth).send(body as object);
+    const res = await server.http
+      .post('/api/llm/profiles')
+      .set(server.auth)
+      .send(body as object);
     expectContract('createProfile', res);
     expect(res.status).toBe(status);
     expect(res.body.errors?.length ?? 0).toBeGreaterThan(0);
@@ -74,7 +97,15 @@ test('a loopback endpoint is allowed for every provider type, with http or https
       const res = await server.http
         .post('/api/llm/profiles')
         .set(server.auth)
-        .send({ profile: { name: `loop ${providerType} ${scheme}`, providerType, endpointUrl: `${scheme}://localhost:${providerType.length + 9000}`, modelId: 'm', apiKey: 'local-proxy-key' } });
+        .send({
+          profile: {
+            name: `loop ${providerType} ${scheme}`,
+            providerType,
+            endpointUrl: `${scheme}://localhost:${providerType.length + 9000}`,
+            modelId: 'm',
+            apiKey: 'local-proxy-key',
+          },
+        });
       expectContract('createProfile', res);
       expect(res.status).toBe(201);
       expect(res.body.profile.locality).toBe('this-device');
@@ -92,11 +123,18 @@ test('malformed JSON is 400, a non-JSON body is 415, a huge body is 413 — neve
     ['application/x-www-form-urlencoded', 'profile=x'],
     ['multipart/form-data; boundary=abc', '--abc\r\nContent-Disposition: form-data; name="a"\r\n\r\nb\r\n--abc--'],
   ]) {
-    const res = await server.http.post('/api/llm/profiles').set(server.auth).set('Content-Type', type as string).send(payload as string);
+    const res = await server.http
+      .post('/api/llm/profiles')
+      .set(server.auth)
+      .set('Content-Type', type as string)
+      .send(payload as string);
     expectContract('createProfile', res);
     expect(res.status).toBe(415);
   }
-  const huge = await server.http.post('/api/llm/profiles').set(server.auth).send({ profile: { ...localLlama(), modelId: 'x'.repeat(200_000) } });
+  const huge = await server.http
+    .post('/api/llm/profiles')
+    .set(server.auth)
+    .send({ profile: { ...localLlama(), modelId: 'x'.repeat(200_000) } });
   expectContract('createProfile', huge);
   expect(huge.status).toBe(413);
   expect(await vaultHash()).toBe(before);

@@ -162,7 +162,7 @@ describe('Origin guard and JSON-only bodies', () => {
           body: body ? JSON.stringify(body) : 'a=b',
         });
         record(res);
-        expect({ method, route, type, status: res.status, body: res.body?.code }).toEqual({ method, route, type, status: 415, body: "UNSUPPORTED_MEDIA_TYPE" });
+        expect({ method, route, type, status: res.status, body: res.body?.code }).toEqual({ method, route, type, status: 415, body: 'UNSUPPORTED_MEDIA_TYPE' });
         expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
       }
     }
@@ -189,7 +189,10 @@ test('test calls beyond the limit answer 429 with Retry-After', async () => {
   const statuses: number[] = [];
   let limited: { headers: Record<string, string>; body: { code: string } } | undefined;
   for (let i = 0; i < 5; i += 1) {
-    const res = await server.http.post('/api/llm/profiles/test').set(server.auth).send({ profile: localLlama({ endpointUrl: 'http://127.0.0.1:9' }), timeoutMs: 1000 });
+    const res = await server.http
+      .post('/api/llm/profiles/test')
+      .set(server.auth)
+      .send({ profile: localLlama({ endpointUrl: 'http://127.0.0.1:9' }), timeoutMs: 1000 });
     record(res);
     statuses.push(res.status);
     if (res.status === 429) {
@@ -206,7 +209,11 @@ test('test calls beyond the limit answer 429 with Retry-After', async () => {
 test('the limit resets when its window has passed', async () => {
   const short = await startTestServer({ rateLimits: { test: { limit: 1, windowMs: 2000 }, discover: { limit: 10, windowMs: 60_000 } } });
   try {
-    const draft = () => short.http.post('/api/llm/profiles/test').set(short.auth).send({ profile: localLlama({ endpointUrl: 'http://127.0.0.1:9' }), timeoutMs: 1000 });
+    const draft = () =>
+      short.http
+        .post('/api/llm/profiles/test')
+        .set(short.auth)
+        .send({ profile: localLlama({ endpointUrl: 'http://127.0.0.1:9' }), timeoutMs: 1000 });
     // Sent together, so both fall in one window however slow the machine.
     const both = await Promise.all([draft(), draft()]);
     expect(both.map((res) => res.status).sort()).toEqual([200, 429]);

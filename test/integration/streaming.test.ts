@@ -180,7 +180,10 @@ describe('an error sent inside the stream after the 200', () => {
     expect(streamed).toMatchObject({ success: false, errorCode: 'PROVIDER_ERROR', retryable: true, providerStatus: 200, userMessage: unstreamed.userMessage });
 
     emu.setScenario({ name: 'success' });
-    emu.stream.script = { errorAfter: 0, error: { type: 'error', error: { type: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit.' } } };
+    emu.stream.script = {
+      errorAfter: 0,
+      error: { type: 'error', error: { type: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit.' } },
+    };
     expect((await testDraft(profile)).body).toMatchObject({ errorCode: 'RATE_LIMITED', retryable: true, providerStatus: 200 });
   });
 

@@ -51,7 +51,10 @@ async function createProfile(profile: Record<string, unknown>): Promise<string> 
 }
 
 async function testSaved(id: string, body: object = {}) {
-  const res = await server.http.post(`/api/llm/profiles/${id}/test`).set(server.auth).send({ promptOverride: CANARY_PROMPT, timeoutMs: 5000, ...body });
+  const res = await server.http
+    .post(`/api/llm/profiles/${id}/test`)
+    .set(server.auth)
+    .send({ promptOverride: CANARY_PROMPT, timeoutMs: 5000, ...body });
   seen.push(res.text, JSON.stringify(res.headers));
   expectContract('testProfile', res);
   return res;
@@ -79,14 +82,30 @@ describe.each(providers)('a saved %s profile', (providerType, kind, fields) => {
     expect(emu.requests.length).toBeGreaterThan(0);
     expect(JSON.stringify(emu.requests.at(-1)?.body)).toContain(CANARY_PROMPT);
 
-    const before = createHash('sha256').update(await readFile(server.service.paths.vaultFile)).digest('hex');
-    const draft = await server.http.post('/api/llm/profiles/test').set(server.auth).send({ profile: { ...profile, name: `Draft ${providerType}` }, promptOverride: CANARY_PROMPT, timeoutMs: 5000 });
+    const before = createHash('sha256')
+      .update(await readFile(server.service.paths.vaultFile))
+      .digest('hex');
+    const draft = await server.http
+      .post('/api/llm/profiles/test')
+      .set(server.auth)
+      .send({ profile: { ...profile, name: `Draft ${providerType}` }, promptOverride: CANARY_PROMPT, timeoutMs: 5000 });
     seen.push(draft.text);
     expectContract('testDraftProfile', draft);
-    const pick = (b: Record<string, unknown>) => ({ success: b.success, errorCode: b.errorCode, modelName: b.modelName, responsePreview: b.responsePreview, providerStatus: b.providerStatus, retryable: b.retryable });
+    const pick = (b: Record<string, unknown>) => ({
+      success: b.success,
+      errorCode: b.errorCode,
+      modelName: b.modelName,
+      responsePreview: b.responsePreview,
+      providerStatus: b.providerStatus,
+      retryable: b.retryable,
+    });
     expect(pick(draft.body)).toEqual(pick(res.body));
     expect(draft.body.profileId).toBeNull();
-    expect(createHash('sha256').update(await readFile(server.service.paths.vaultFile)).digest('hex')).toBe(before);
+    expect(
+      createHash('sha256')
+        .update(await readFile(server.service.paths.vaultFile))
+        .digest('hex'),
+    ).toBe(before);
   });
 });
 
@@ -148,7 +167,13 @@ describe('what a real llama.cpp does', () => {
   test('its 503 "Loading model" is MODEL_LOADING for a custom profile at its /v1 too', async () => {
     const llama = await emulator('llama.cpp', { scenario: { name: 'loading' } });
     const outcome = await testDraft({ name: 'Custom at llama.cpp', providerType: 'custom', endpointUrl: `${llama.url}/v1`, modelId: 'qwen' });
-    expect(outcome).toMatchObject({ success: false, errorCode: 'MODEL_LOADING', retryable: true, providerStatus: 503, userMessage: 'The model is still loading; try again in a few seconds.' });
+    expect(outcome).toMatchObject({
+      success: false,
+      errorCode: 'MODEL_LOADING',
+      retryable: true,
+      providerStatus: 503,
+      userMessage: 'The model is still loading; try again in a few seconds.',
+    });
   });
 });
 
@@ -161,7 +186,14 @@ describe('today’s provider APIs over HTTP', () => {
 
     openai.setScenario({ name: 'success', thinkingTokens: 4000 });
     const cut = await testDraft({ name: 'o4-mini', providerType: 'custom', endpointUrl: `${openai.url}/v1`, modelId: 'o4-mini', apiKey: CANARY_KEY }, 'es');
-    expect(cut).toMatchObject({ success: false, errorCode: 'ANSWER_CUT_OFF', retryable: false, retryAfterMs: null, providerStatus: 200, userMessage: 'Se llegó al modelo, pero su respuesta se cortó antes de tener texto.' });
+    expect(cut).toMatchObject({
+      success: false,
+      errorCode: 'ANSWER_CUT_OFF',
+      retryable: false,
+      retryAfterMs: null,
+      providerStatus: 200,
+      userMessage: 'Se llegó al modelo, pero su respuesta se cortó antes de tener texto.',
+    });
   });
 
   test('Mistral’s 422 extra_forbidden gets one fixed retry', async () => {
@@ -177,7 +209,13 @@ describe('today’s provider APIs over HTTP', () => {
     expect((await testSaved(id)).body).toMatchObject({ success: true });
     expect(azure.requests.at(-1)?.path).toBe('/openai/v1/chat/completions');
     azure.setScenario({ name: 'prompt-filtered' });
-    expect((await testSaved(id)).body).toMatchObject({ success: false, errorCode: 'CONTENT_FILTERED', retryable: false, providerStatus: 400, userMessage: "Azure's content filter blocked the test prompt." });
+    expect((await testSaved(id)).body).toMatchObject({
+      success: false,
+      errorCode: 'CONTENT_FILTERED',
+      retryable: false,
+      providerStatus: 400,
+      userMessage: "Azure's content filter blocked the test prompt.",
+    });
   });
 
   test('billing is told apart from rate limits', async () => {
@@ -202,7 +240,11 @@ describe('today’s provider APIs over HTTP', () => {
     ['koboldcpp-not-found', 'PROVIDER_ERROR', 404],
   ] as const)('the %s error body is read as %s, never a 500', async (reply, errorCode, status) => {
     const openai = await emulator('openai', { scenario: { name: 'real', reply } });
-    expect(await testDraft({ name: 'Shapes', providerType: 'custom', endpointUrl: `${openai.url}/v1`, modelId: 'llama3' })).toMatchObject({ success: false, errorCode, providerStatus: status });
+    expect(await testDraft({ name: 'Shapes', providerType: 'custom', endpointUrl: `${openai.url}/v1`, modelId: 'llama3' })).toMatchObject({
+      success: false,
+      errorCode,
+      providerStatus: status,
+    });
   });
 });
 

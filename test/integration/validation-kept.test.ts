@@ -91,7 +91,12 @@ test('a view that breaks the response schema answers 500 after the list was serv
   force(null);
   const healed = await list();
   expect(healed.status).toBe(200);
-  expect(healed.text).toBe(second.text.replace(/"correlationId":"[^"]+","requestId":"[^"]+","durationMs":\d+/, healed.text.match(/"correlationId":"[^"]+","requestId":"[^"]+","durationMs":\d+/)?.[0] ?? ''));
+  expect(healed.text).toBe(
+    second.text.replace(
+      /"correlationId":"[^"]+","requestId":"[^"]+","durationMs":\d+/,
+      healed.text.match(/"correlationId":"[^"]+","requestId":"[^"]+","durationMs":\d+/)?.[0] ?? '',
+    ),
+  );
 });
 
 test('a request with an unknown query field answers 400 on every route, after the list was cached', async () => {

@@ -7,7 +7,9 @@ import { azure, localLlama, localOllama } from '../support/builders.js';
 import { makeTempDir, startTestServer } from '../support/server.js';
 
 async function sha(file: string): Promise<string> {
-  return createHash('sha256').update(await readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }
 
 test('profiles survive a restart on the same data dir; the vault holds no plaintext key', async () => {
@@ -35,7 +37,10 @@ test('profiles survive a restart on the same data dir; the vault holds no plaint
 test('a 1-bit change to a stored ciphertext makes that key unreadable rather than wrong', async () => {
   const dataDir = await makeTempDir();
   const first = await startTestServer({ dataDir });
-  const created = await first.http.post('/api/llm/profiles').set(first.auth).send({ profile: localLlama({ apiKey: 'original-secret-key' }) });
+  const created = await first.http
+    .post('/api/llm/profiles')
+    .set(first.auth)
+    .send({ profile: localLlama({ apiKey: 'original-secret-key' }) });
   const id = created.body.profile.id as string;
   await first.close();
 
@@ -63,14 +68,25 @@ test('a 1-bit change to a stored ciphertext makes that key unreadable rather tha
 test('key file made unreadable mid-run: writes answer 423 and change nothing; reads still work; restoring it needs no restart', async () => {
   const server = await startTestServer();
   try {
-    const a = (await server.http.post('/api/llm/profiles').set(server.auth).send({ profile: localLlama({ apiKey: 'k-1' }) })).body.profile;
+    const a = (
+      await server.http
+        .post('/api/llm/profiles')
+        .set(server.auth)
+        .send({ profile: localLlama({ apiKey: 'k-1' }) })
+    ).body.profile;
     const b = (await server.http.post('/api/llm/profiles').set(server.auth).send({ profile: localOllama() })).body.profile;
     const before = await sha(server.service.paths.vaultFile);
 
     await chmod(server.service.paths.keyFile, 0o000);
     const attempts = [
       ['createProfile', server.http.post('/api/llm/profiles').set(server.auth).send({ profile: localLlama() })],
-      ['updateProfile', server.http.patch(`/api/llm/profiles/${a.id}`).set(server.auth).send({ changes: { name: 'Nope' } })],
+      [
+        'updateProfile',
+        server.http
+          .patch(`/api/llm/profiles/${a.id}`)
+          .set(server.auth)
+          .send({ changes: { name: 'Nope' } }),
+      ],
       ['deleteProfile', server.http.delete(`/api/llm/profiles/${b.id}`).set(server.auth)],
       ['activateProfile', server.http.post(`/api/llm/profiles/${b.id}/activate`).set(server.auth)],
       ['activateProfile', server.http.post(`/api/llm/profiles/${a.id}/activate`).set(server.auth)],
@@ -98,7 +114,10 @@ test('key file made unreadable mid-run: writes answer 423 and change nothing; re
     expect(health.body).toMatchObject({ status: 'degraded', safeStorageReason: 'key-permissions', safeStorageStatus: 'unavailable' });
 
     await chmod(server.service.paths.keyFile, 0o600);
-    const renamed = await server.http.patch(`/api/llm/profiles/${a.id}`).set(server.auth).send({ changes: { name: 'Works again' } });
+    const renamed = await server.http
+      .patch(`/api/llm/profiles/${a.id}`)
+      .set(server.auth)
+      .send({ changes: { name: 'Works again' } });
     expect(renamed.status).toBe(200);
     expect(renamed.body.safeStorageStatus).toBe('available');
     await assertInvariants(server);

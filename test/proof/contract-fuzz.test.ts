@@ -121,7 +121,8 @@ async function followUp(harness: Harness, operationId: string, ids: Record<strin
     pool.push(id);
   } else if (operationId === 'updateProfile' && response.status === 200) {
     const res = await get(ids.profileId as string);
-    if (res.status !== 200 || JSON.stringify(res.body.profile) !== JSON.stringify(response.body.profile)) problems.push(`PATCH then GET answered ${res.status} with another profile`);
+    if (res.status !== 200 || JSON.stringify(res.body.profile) !== JSON.stringify(response.body.profile))
+      problems.push(`PATCH then GET answered ${res.status} with another profile`);
   } else if (operationId === 'deleteProfile' && response.status === 200) {
     const id = ids.profileId as string;
     const res = await get(id);
@@ -174,7 +175,8 @@ async function sendCase(harness: Harness, testCase: FuzzCase, stats: OperationFi
     stats.invalidByKind[testCase.kind] = (stats.invalidByKind[testCase.kind] ?? 0) + 1;
     const expected = testCase.kind === 'wrongContentType' ? 415 : 400;
     if (response.status !== expected) problems.push(`invalid input (${testCase.kind} at ${testCase.target}) answered ${response.status}, not ${expected}`);
-    else if (response.body?.code !== (expected === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'VALIDATION_ERROR')) problems.push(`invalid input answered code ${String(response.body?.code)}`);
+    else if (response.body?.code !== (expected === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'VALIDATION_ERROR'))
+      problems.push(`invalid input answered code ${String(response.body?.code)}`);
   }
   if (problems.length > 0) fail(operationId, request, response, problems);
 }
@@ -327,7 +329,19 @@ describe('methods the contract does not list', () => {
 
 afterAll(async () => {
   const perOperation = Object.fromEntries(
-    Object.entries(figures).map(([op, f]) => [op, { valid: f.valid, validAccepted: f.validAccepted, invalid: f.invalid, followUps: f.followUps, noTokenProbes: f.noTokenProbes, invalidByKind: f.invalidByKind, statuses: f.statuses, ms: f.ms }]),
+    Object.entries(figures).map(([op, f]) => [
+      op,
+      {
+        valid: f.valid,
+        validAccepted: f.validAccepted,
+        invalid: f.invalid,
+        followUps: f.followUps,
+        noTokenProbes: f.noTokenProbes,
+        invalidByKind: f.invalidByKind,
+        statuses: f.statuses,
+        ms: f.ms,
+      },
+    ]),
   );
   const fuzzed = Object.values(figures).filter((f) => f.valid > 0);
   await reportFigures('contract-fuzz', {

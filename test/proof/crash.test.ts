@@ -270,7 +270,9 @@ async function lane(laneIndex: number, kills: number): Promise<void> {
         await afterRestart(dataDir, client, ledger, where);
         if (cycle === 0) {
           for (let i = 0; i < 3; i += 1) {
-            const res = await client.json('POST', '/api/llm/profiles', { profile: { name: `pool-${i}`, providerType: 'llama.cpp', endpointUrl: `http://127.0.0.1:${server.port}`, apiKey: `sk-pool-${i}-0123456789` } });
+            const res = await client.json('POST', '/api/llm/profiles', {
+              profile: { name: `pool-${i}`, providerType: 'llama.cpp', endpointUrl: `http://127.0.0.1:${server.port}`, apiKey: `sk-pool-${i}-0123456789` },
+            });
             if (res.status !== 201) throw new Error(`${where}: set-up create answered ${res.status}`);
             ledger.profiles.set(res.body.profile.id as string, { name: `pool-${i}`, hasKey: true });
             ledger.active ??= res.body.profile.id as string;
@@ -333,17 +335,21 @@ afterAll(async () => {
   });
 });
 
-test(`${KILLS} kill -9s under a concurrent write workload: no lost acknowledged write, no unparsable vault, no temp file left`, async () => {
-  const perLane = Array.from({ length: LANES }, (_, i) => Math.floor(KILLS / LANES) + (i < KILLS % LANES ? 1 : 0));
-  await Promise.all(perLane.map((kills, i) => lane(i, kills)));
-  expect(problems).toEqual([]);
-  expect(figures.kills).toBe(KILLS);
-  expect(figures.lostAcknowledgedWrites).toBe(0);
-  expect(figures.unparsableVaults).toBe(0);
-  expect(figures.tempFilesAfterRestart).toBe(0);
-  // The workload really wrote between kills.
-  expect(figures.workloadWrites).toBeGreaterThan(KILLS * 2);
-}, 600_000 * Math.max(1, KILLS / 50));
+test(
+  `${KILLS} kill -9s under a concurrent write workload: no lost acknowledged write, no unparsable vault, no temp file left`,
+  async () => {
+    const perLane = Array.from({ length: LANES }, (_, i) => Math.floor(KILLS / LANES) + (i < KILLS % LANES ? 1 : 0));
+    await Promise.all(perLane.map((kills, i) => lane(i, kills)));
+    expect(problems).toEqual([]);
+    expect(figures.kills).toBe(KILLS);
+    expect(figures.lostAcknowledgedWrites).toBe(0);
+    expect(figures.unparsableVaults).toBe(0);
+    expect(figures.tempFilesAfterRestart).toBe(0);
+    // The workload really wrote between kills.
+    expect(figures.workloadWrites).toBeGreaterThan(KILLS * 2);
+  },
+  600_000 * Math.max(1, KILLS / 50),
+);
 
 test('a second server on the same data dir exits non-zero with a clear message; the first keeps serving', async () => {
   const dataDir = await makeTempDir('llm-profiles-second-');

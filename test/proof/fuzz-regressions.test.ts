@@ -19,7 +19,10 @@ afterAll(async () => {
 test.each(['2026-13-32T24:00:00Z', '2026-19-39T29:59:59Z', '2026-02-30T10:00:00Z'])(
   'consentTimestamp %s (no such date) is a 400, never a 500 or a silently moved date',
   async (consentTimestamp) => {
-    const res = await server.http.post('/api/llm/profiles').set(server.auth).send({ profile: localLlama({ consentTimestamp }) });
+    const res = await server.http
+      .post('/api/llm/profiles')
+      .set(server.auth)
+      .send({ profile: localLlama({ consentTimestamp }) });
     expectContract('createProfile', res);
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('VALIDATION_ERROR');
@@ -27,7 +30,10 @@ test.each(['2026-13-32T24:00:00Z', '2026-19-39T29:59:59Z', '2026-02-30T10:00:00Z
 );
 
 test('a leap second (valid RFC 3339, but no JavaScript date) is a 400 naming the field, never a 500', async () => {
-  const res = await server.http.post('/api/llm/profiles').set(server.auth).send({ profile: localLlama({ consentTimestamp: '2026-12-31T23:59:60Z' }) });
+  const res = await server.http
+    .post('/api/llm/profiles')
+    .set(server.auth)
+    .send({ profile: localLlama({ consentTimestamp: '2026-12-31T23:59:60Z' }) });
   expectContract('createProfile', res);
   expect(res.status).toBe(400);
   expect(res.body.errors).toEqual([expect.objectContaining({ pointer: '/body/profile/consentTimestamp' })]);

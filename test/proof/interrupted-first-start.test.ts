@@ -30,7 +30,10 @@ test('a first start that dies while writing the vault key leaves nothing that bl
 
     const server = await startTestServer({ dataDir });
     try {
-      const created = await server.http.post('/api/llm/profiles').set(server.auth).send({ profile: localLlama({ apiKey: 'sk-after-interrupted-start-01' }) });
+      const created = await server.http
+        .post('/api/llm/profiles')
+        .set(server.auth)
+        .send({ profile: localLlama({ apiKey: 'sk-after-interrupted-start-01' }) });
       expect(created.status).toBe(201);
       expect(created.body.safeStorageStatus).toBe('available');
       expect((await readdir(dataDir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);

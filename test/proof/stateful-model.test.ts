@@ -40,7 +40,11 @@ type Target = { existing: number } | { unknown: true };
 
 type Command =
   | { type: 'create'; name: string; providerType: ProviderType; endpoint: number; modelId: boolean; consent: boolean; apiKey: boolean }
-  | { type: 'update'; target: Target; changes: { name?: string; providerType?: ProviderType; endpoint?: number; apiKey?: 'set' | 'clear'; modelId?: 'set' | 'clear'; consent?: 'set' | 'clear' } }
+  | {
+      type: 'update';
+      target: Target;
+      changes: { name?: string; providerType?: ProviderType; endpoint?: number; apiKey?: 'set' | 'clear'; modelId?: 'set' | 'clear'; consent?: 'set' | 'clear' };
+    }
   | { type: 'delete'; target: Target; successor: 'none' | 'self' | Target }
   | { type: 'activate'; target: Target }
   | { type: 'get'; target: Target };
@@ -50,7 +54,10 @@ let endpoints: string[] = [];
 const nameArb = fc
   .tuple(fc.constantFrom(...NAMES), fc.constantFrom('plain', 'upper', 'lower', 'padded'))
   .map(([name, style]) => (style === 'upper' ? name.toUpperCase() : style === 'lower' ? name.toLowerCase() : style === 'padded' ? `  ${name} ` : name));
-const targetArb: fc.Arbitrary<Target> = fc.oneof({ weight: 6, arbitrary: fc.nat().map((existing) => ({ existing })) }, { weight: 1, arbitrary: fc.constant({ unknown: true as const }) });
+const targetArb: fc.Arbitrary<Target> = fc.oneof(
+  { weight: 6, arbitrary: fc.nat().map((existing) => ({ existing })) },
+  { weight: 1, arbitrary: fc.constant({ unknown: true as const }) },
+);
 const providerArb = fc.constantFrom(...PROVIDER_TYPES);
 
 // Mostly profiles the rules accept (so the store fills up), sometimes any combination.
@@ -64,7 +71,12 @@ const goodCreate = fc.oneof(
 const anyCreate = fc.record({ providerType: providerArb, endpoint: fc.nat(6), modelId: fc.boolean(), consent: fc.boolean(), apiKey: fc.boolean() });
 
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 4, arbitrary: fc.tuple(nameArb, fc.oneof({ weight: 3, arbitrary: goodCreate }, { weight: 1, arbitrary: anyCreate })).map(([name, rest]) => ({ type: 'create' as const, name, ...rest })) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(nameArb, fc.oneof({ weight: 3, arbitrary: goodCreate }, { weight: 1, arbitrary: anyCreate }))
+      .map(([name, rest]) => ({ type: 'create' as const, name, ...rest })),
+  },
   {
     weight: 3,
     arbitrary: fc
@@ -88,7 +100,10 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc
-      .record({ target: targetArb, successor: fc.oneof({ weight: 2, arbitrary: fc.constant<'none'>('none') }, { weight: 2, arbitrary: targetArb }, { weight: 1, arbitrary: fc.constant<'self'>('self') }) })
+      .record({
+        target: targetArb,
+        successor: fc.oneof({ weight: 2, arbitrary: fc.constant<'none'>('none') }, { weight: 2, arbitrary: targetArb }, { weight: 1, arbitrary: fc.constant<'self'>('self') }),
+      })
       .map((c) => ({ type: 'delete' as const, ...c })),
   },
   { weight: 3, arbitrary: targetArb.map((target) => ({ type: 'activate' as const, target })) },
@@ -99,7 +114,10 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
 const sequenceArb = fc
   .tuple(
     fc.array(commandArb, { minLength: COMMANDS_PER_SEQUENCE, maxLength: COMMANDS_PER_SEQUENCE }),
-    fc.array(fc.oneof({ weight: 3, arbitrary: fc.constant(1) }, { weight: 2, arbitrary: fc.integer({ min: 2, max: 3 }) }), { minLength: COMMANDS_PER_SEQUENCE, maxLength: COMMANDS_PER_SEQUENCE }),
+    fc.array(fc.oneof({ weight: 3, arbitrary: fc.constant(1) }, { weight: 2, arbitrary: fc.integer({ min: 2, max: 3 }) }), {
+      minLength: COMMANDS_PER_SEQUENCE,
+      maxLength: COMMANDS_PER_SEQUENCE,
+    }),
   )
   .map(([commands, sizes]) => {
     const steps: Command[][] = [];
@@ -216,13 +234,17 @@ function judge(state: ModelState, sent: Sent): string[] {
     const expected = state.profiles.find((p) => p.id === id);
     if (command.type === 'delete') {
       if (res.body?.deletedId !== sent.id || res.body?.activeProfileId !== prediction.activeProfileId) {
-        problems.push(`delete: answered ${JSON.stringify({ deletedId: res.body?.deletedId, activeProfileId: res.body?.activeProfileId })}, model activeProfileId ${String(prediction.activeProfileId)}`);
+        problems.push(
+          `delete: answered ${JSON.stringify({ deletedId: res.body?.deletedId, activeProfileId: res.body?.activeProfileId })}, model activeProfileId ${String(prediction.activeProfileId)}`,
+        );
       }
     } else if (expected) {
       problems.push(...profileDifferences(shown ?? {}, expected, state.activeProfileId === id));
     }
     if (command.type === 'activate' && (res.body?.previousActiveId !== prediction.previousActiveId || res.body?.changed !== prediction.changed)) {
-      problems.push(`activate: previousActiveId ${String(res.body?.previousActiveId)} changed ${String(res.body?.changed)}, model ${String(prediction.previousActiveId)} ${String(prediction.changed)}`);
+      problems.push(
+        `activate: previousActiveId ${String(res.body?.previousActiveId)} changed ${String(res.body?.changed)}, model ${String(prediction.previousActiveId)} ${String(prediction.changed)}`,
+      );
     }
   }
   return problems;
@@ -310,7 +332,8 @@ describe('stateful model', () => {
     const temps = observed.files.filter((f) => f.includes('.tmp'));
     if (temps.length > 0) problems.push(`temp files left: ${temps.join(', ')}`);
     if (observed.disk) {
-      if (observed.disk.activeProfileId !== model.activeProfileId) problems.push(`disk activeProfileId ${String(observed.disk.activeProfileId)}, model ${String(model.activeProfileId)}`);
+      if (observed.disk.activeProfileId !== model.activeProfileId)
+        problems.push(`disk activeProfileId ${String(observed.disk.activeProfileId)}, model ${String(model.activeProfileId)}`);
       if (observed.disk.profiles.map((p) => p.id).join() !== modelIds) problems.push('disk profiles differ from the model');
       observed.disk.profiles.forEach((p, i) => {
         if (model.profiles[i] && (p.apiKey !== null) !== model.profiles[i].hasApiKey) problems.push(`disk key presence differs for ${p.id}`);
@@ -330,59 +353,68 @@ describe('stateful model', () => {
     }
   }
 
-  test(`${SEQUENCES} sequences × ${COMMANDS_PER_SEQUENCE} commands (some concurrent) match the model; invariants hold after every step`, async () => {
-    await fc.assert(
-      fc.asyncProperty(sequenceArb, async (steps) => {
-        await reset();
-        const model: ModelState = { profiles: [], activeProfileId: null };
-        const log: string[] = [];
-        for (const step of steps) {
-          const prepared = step.map((command) => prepare(command, model));
-          const responses = await Promise.all(prepared.map((p) => client.json(p.method, p.path, p.body)));
-          const sent: Sent[] = prepared.map((p, i) => ({ ...p, response: responses[i] as ProofResponse }));
-          counts.steps += 1;
-          counts.commands += sent.length;
-          if (sent.length > 1) counts.concurrentGroups += 1;
-          for (const s of sent) counts.statuses[s.response.status] = (counts.statuses[s.response.status] ?? 0) + 1;
-          log.push(sent.map((s) => `${s.method} ${s.path} ${s.body ? JSON.stringify(s.body) : ''} → ${s.response.status} ${String(s.response.body?.code ?? '')}`).join('  ‖  '));
+  test(
+    `${SEQUENCES} sequences × ${COMMANDS_PER_SEQUENCE} commands (some concurrent) match the model; invariants hold after every step`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(sequenceArb, async (steps) => {
+          await reset();
+          const model: ModelState = { profiles: [], activeProfileId: null };
+          const log: string[] = [];
+          for (const step of steps) {
+            const prepared = step.map((command) => prepare(command, model));
+            const responses = await Promise.all(prepared.map((p) => client.json(p.method, p.path, p.body)));
+            const sent: Sent[] = prepared.map((p, i) => ({ ...p, response: responses[i] as ProofResponse }));
+            counts.steps += 1;
+            counts.commands += sent.length;
+            if (sent.length > 1) counts.concurrentGroups += 1;
+            for (const s of sent) counts.statuses[s.response.status] = (counts.statuses[s.response.status] ?? 0) + 1;
+            log.push(sent.map((s) => `${s.method} ${s.path} ${s.body ? JSON.stringify(s.body) : ''} → ${s.response.status} ${String(s.response.body?.code ?? '')}`).join('  ‖  '));
 
-          const problems: string[] = [];
-          for (const s of sent) problems.push(...contractProblems(OPERATION[s.command.type], s.response.status, s.response.headers['content-type'], s.response.body).map((p) => `${s.command.type}: ${p}`));
-          // Concurrent commands must match the model applied in some order (the service serialises
-          // writes): an order that explains every answer and the state they leave behind.
-          const explaining: ModelState[] = [];
-          let firstMismatch: string[] = [];
-          for (const order of permutations(sent)) {
-            const candidate = structuredClone(model);
-            const mismatch = order.flatMap((s) => judge(candidate, s));
-            if (mismatch.length === 0) explaining.push(candidate);
-            else if (firstMismatch.length === 0) firstMismatch = mismatch;
-          }
-          if (explaining.length === 0) problems.push(...firstMismatch);
-          else {
-            const observed = await observe();
-            const verdicts = explaining.map((candidate) => stateProblems(candidate, observed));
-            const fits = verdicts.findIndex((v) => v.length === 0);
-            if (fits < 0) problems.push(...(verdicts[0] as string[]));
+            const problems: string[] = [];
+            for (const s of sent)
+              problems.push(
+                ...contractProblems(OPERATION[s.command.type], s.response.status, s.response.headers['content-type'], s.response.body).map((p) => `${s.command.type}: ${p}`),
+              );
+            // Concurrent commands must match the model applied in some order (the service serialises
+            // writes): an order that explains every answer and the state they leave behind.
+            const explaining: ModelState[] = [];
+            let firstMismatch: string[] = [];
+            for (const order of permutations(sent)) {
+              const candidate = structuredClone(model);
+              const mismatch = order.flatMap((s) => judge(candidate, s));
+              if (mismatch.length === 0) explaining.push(candidate);
+              else if (firstMismatch.length === 0) firstMismatch = mismatch;
+            }
+            if (explaining.length === 0) problems.push(...firstMismatch);
             else {
-              const matched = explaining[fits] as ModelState;
-              model.profiles = matched.profiles;
-              model.activeProfileId = matched.activeProfileId;
-              counts.maxProfiles = Math.max(counts.maxProfiles, model.profiles.length);
+              const observed = await observe();
+              const verdicts = explaining.map((candidate) => stateProblems(candidate, observed));
+              const fits = verdicts.findIndex((v) => v.length === 0);
+              if (fits < 0) problems.push(...(verdicts[0] as string[]));
+              else {
+                const matched = explaining[fits] as ModelState;
+                model.profiles = matched.profiles;
+                model.activeProfileId = matched.activeProfileId;
+                counts.maxProfiles = Math.max(counts.maxProfiles, model.profiles.length);
+              }
+            }
+            if (problems.length > 0) {
+              failures += 1;
+              const last = sent
+                .map((s) => `${s.method} ${s.path}\n  sent: ${JSON.stringify(s.body ?? null)}\n  got: ${s.response.status} ${s.response.text.slice(0, 600)}`)
+                .join('\n');
+              throw new Error(`\nproblems:\n  - ${problems.join('\n  - ')}\nlast step:\n${last}\nsequence so far:\n  ${log.join('\n  ')}\n`);
             }
           }
-          if (problems.length > 0) {
-            failures += 1;
-            const last = sent.map((s) => `${s.method} ${s.path}\n  sent: ${JSON.stringify(s.body ?? null)}\n  got: ${s.response.status} ${s.response.text.slice(0, 600)}`).join('\n');
-            throw new Error(`\nproblems:\n  - ${problems.join('\n  - ')}\nlast step:\n${last}\nsequence so far:\n  ${log.join('\n  ')}\n`);
-          }
-        }
-        counts.sequences += 1;
-      }),
-      { seed: seedFor('stateful-model'), numRuns: SEQUENCES, endOnFailure: true },
-    );
-    expect(counts.sequences).toBe(SEQUENCES);
-    expect(counts.commands).toBe(SEQUENCES * COMMANDS_PER_SEQUENCE);
-    expect(counts.concurrentGroups).toBeGreaterThan(SEQUENCES);
-  }, 600_000 * Math.max(1, SEQUENCES / 100));
+          counts.sequences += 1;
+        }),
+        { seed: seedFor('stateful-model'), numRuns: SEQUENCES, endOnFailure: true },
+      );
+      expect(counts.sequences).toBe(SEQUENCES);
+      expect(counts.commands).toBe(SEQUENCES * COMMANDS_PER_SEQUENCE);
+      expect(counts.concurrentGroups).toBeGreaterThan(SEQUENCES);
+    },
+    600_000 * Math.max(1, SEQUENCES / 100),
+  );
 });

@@ -38,7 +38,17 @@ let client: ProofClient;
 let recorder: Recorder;
 let ids: { a: string; b: string };
 let original: string;
-const figures = { flips: 0, distinctBits: 0, bitsInEnvelope: 0, rejected: 0, byField: { iv: 0, tag: 0, ct: 0 } as Record<string, number>, plaintextReturned: 0, outboundCalls: 0, swapsRejected: 0, durationMs: 0 };
+const figures = {
+  flips: 0,
+  distinctBits: 0,
+  bitsInEnvelope: 0,
+  rejected: 0,
+  byField: { iv: 0, tag: 0, ct: 0 } as Record<string, number>,
+  plaintextReturned: 0,
+  outboundCalls: 0,
+  swapsRejected: 0,
+  durationMs: 0,
+};
 const started = Date.now();
 
 async function installVault(text: string): Promise<void> {
@@ -95,52 +105,56 @@ test('untampered, both keys decrypt and reach the provider (the control)', async
   expect(original).not.toContain(SECRET_A);
 });
 
-test(`${FLIPS} distinct single-bit flips (every IV and tag bit, the rest in the ciphertext): every one rejected (423), no plaintext, no outbound call`, async () => {
-  const vault = JSON.parse(original) as VaultFile;
-  const envelope = vault.profiles.find((p) => p.id === ids.a)?.apiKey as Envelope;
-  const fields = (['iv', 'tag', 'ct'] as const).map((name) => ({ name, bytes: Buffer.from(envelope[name], 'base64') }));
-  const ctBits = (fields[2]?.bytes.length ?? 0) * 8;
-  figures.bitsInEnvelope = IV_AND_TAG_BITS + ctBits;
-  expect(ctBits).toBeGreaterThanOrEqual(FLIPS - IV_AND_TAG_BITS);
+test(
+  `${FLIPS} distinct single-bit flips (every IV and tag bit, the rest in the ciphertext): every one rejected (423), no plaintext, no outbound call`,
+  async () => {
+    const vault = JSON.parse(original) as VaultFile;
+    const envelope = vault.profiles.find((p) => p.id === ids.a)?.apiKey as Envelope;
+    const fields = (['iv', 'tag', 'ct'] as const).map((name) => ({ name, bytes: Buffer.from(envelope[name], 'base64') }));
+    const ctBits = (fields[2]?.bytes.length ?? 0) * 8;
+    figures.bitsInEnvelope = IV_AND_TAG_BITS + ctBits;
+    expect(ctBits).toBeGreaterThanOrEqual(FLIPS - IV_AND_TAG_BITS);
 
-  // A seeded shuffle of the ciphertext's bits, so the flips are fixed for a seed and never repeat.
-  const random = seededRandom(seedFor('tamper'));
-  const ctOrder = Array.from({ length: ctBits }, (_, i) => i);
-  for (let i = ctOrder.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(random() * (i + 1));
-    [ctOrder[i], ctOrder[j]] = [ctOrder[j] as number, ctOrder[i] as number];
-  }
-  const flips = [
-    ...Array.from({ length: 96 }, (_, bit) => ({ field: 0, bit })),
-    ...Array.from({ length: 128 }, (_, bit) => ({ field: 1, bit })),
-    ...ctOrder.map((bit) => ({ field: 2, bit })),
-  ].slice(0, FLIPS);
+    // A seeded shuffle of the ciphertext's bits, so the flips are fixed for a seed and never repeat.
+    const random = seededRandom(seedFor('tamper'));
+    const ctOrder = Array.from({ length: ctBits }, (_, i) => i);
+    for (let i = ctOrder.length - 1; i > 0; i -= 1) {
+      const j = Math.floor(random() * (i + 1));
+      [ctOrder[i], ctOrder[j]] = [ctOrder[j] as number, ctOrder[i] as number];
+    }
+    const flips = [
+      ...Array.from({ length: 96 }, (_, bit) => ({ field: 0, bit })),
+      ...Array.from({ length: 128 }, (_, bit) => ({ field: 1, bit })),
+      ...ctOrder.map((bit) => ({ field: 2, bit })),
+    ].slice(0, FLIPS);
 
-  for (const flip of flips) {
-    const field = fields[flip.field] as (typeof fields)[number];
-    const flipped = Buffer.from(field.bytes);
-    flipped[flip.bit >> 3] = (flipped[flip.bit >> 3] as number) ^ (1 << (flip.bit & 7));
-    const tampered = structuredClone(vault);
-    (tampered.profiles.find((p) => p.id === ids.a)?.apiKey as Envelope)[field.name] = flipped.toString('base64');
-    await installVault(JSON.stringify(tampered));
+    for (const flip of flips) {
+      const field = fields[flip.field] as (typeof fields)[number];
+      const flipped = Buffer.from(field.bytes);
+      flipped[flip.bit >> 3] = (flipped[flip.bit >> 3] as number) ^ (1 << (flip.bit & 7));
+      const tampered = structuredClone(vault);
+      (tampered.profiles.find((p) => p.id === ids.a)?.apiKey as Envelope)[field.name] = flipped.toString('base64');
+      await installVault(JSON.stringify(tampered));
 
-    const res = await testProfile(ids.a);
-    figures.flips += 1;
-    if (res.text.includes(SECRET_A)) figures.plaintextReturned += 1;
-    figures.outboundCalls += recorder.calls.length;
-    expectLocked(res, `bit ${flip.bit} of ${field.name}`);
-    figures.rejected += 1;
-    figures.byField[field.name] = (figures.byField[field.name] ?? 0) + 1;
-  }
-  figures.distinctBits = new Set(flips.map((f) => `${f.field}:${f.bit}`)).size;
-  expect(figures.distinctBits).toBe(FLIPS);
-  expect(figures.rejected).toBe(FLIPS);
+      const res = await testProfile(ids.a);
+      figures.flips += 1;
+      if (res.text.includes(SECRET_A)) figures.plaintextReturned += 1;
+      figures.outboundCalls += recorder.calls.length;
+      expectLocked(res, `bit ${flip.bit} of ${field.name}`);
+      figures.rejected += 1;
+      figures.byField[field.name] = (figures.byField[field.name] ?? 0) + 1;
+    }
+    figures.distinctBits = new Set(flips.map((f) => `${f.field}:${f.bit}`)).size;
+    expect(figures.distinctBits).toBe(FLIPS);
+    expect(figures.rejected).toBe(FLIPS);
 
-  // The other profile's key was never touched and still works; so does A's once restored.
-  await installVault(original);
-  await expectWorks(ids.a, SECRET_A);
-  await expectWorks(ids.b, SECRET_B);
-}, 300_000 * Math.max(1, FLIPS / 1000));
+    // The other profile's key was never touched and still works; so does A's once restored.
+    await installVault(original);
+    await expectWorks(ids.a, SECRET_A);
+    await expectWorks(ids.b, SECRET_B);
+  },
+  300_000 * Math.max(1, FLIPS / 1000),
+);
 
 test('envelopes swapped between two profiles: neither decrypts; copied onto another profile: unreadable there', async () => {
   const vault = JSON.parse(original) as VaultFile;

@@ -31,7 +31,6 @@ export function azure(overrides: Partial<ProfileInput> = {}): ProfileInput {
   };
 }
 
-
 export function anthropic(overrides: Partial<ProfileInput> = {}): ProfileInput {
   return {
     name: uniqueName('Claude'),

@@ -8,10 +8,7 @@ export interface RawResponse {
 }
 
 /** A request with full control of the headers (Host included), over real HTTP to 127.0.0.1. */
-export function rawRequest(
-  port: number,
-  options: { method?: string; path: string; headers?: Record<string, string>; body?: string; omitHost?: boolean },
-): Promise<RawResponse> {
+export function rawRequest(port: number, options: { method?: string; path: string; headers?: Record<string, string>; body?: string; omitHost?: boolean }): Promise<RawResponse> {
   const headers = { ...(options.headers ?? {}) };
   if (options.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(options.body));
   return new Promise((resolve, reject) => {
@@ -22,7 +19,7 @@ export function rawRequest(
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown ;
+          let body: unknown;
           try {
             body = text ? JSON.parse(text) : undefined;
           } catch {

@@ -5,7 +5,6 @@ import type { Payload, QueryOf } from '../types.js';
 
 /** exportDiagnostics: the recent breadcrumbs, for support. */
 export function diagnosticsRoutes({ diagnostics }: { diagnostics: DiagnosticsRecorder }, router: Router = Router()): Router {
-
   router.get('/api/llm/diagnostics', async (req: Request, res: Response) => {
     const query = req.query as QueryOf<'exportDiagnostics'>;
     const limit = Number(query.limit ?? 100);

@@ -13,7 +13,6 @@ export interface HealthRouteDeps {
 
 /** getHealth: open to any local caller, it says whether the vault and safe storage work and why not. */
 export function healthRoutes({ vault, version, keyStore }: HealthRouteDeps, router: Router = Router()): Router {
-
   router.get('/api/health', async (_req: Request, res: Response) => {
     const ctx = contextOf(res);
     const vaultHealth = vault.health();

@@ -55,7 +55,6 @@ function record(ctx: RequestContext, list: ModelList, endpointUrl: string, start
 }
 
 export function modelRoutes({ profiles, catalogue, diagnostics, modelsRateLimit }: ModelRouteDeps, router: Router = Router()): Router {
-
   router.get('/api/llm/profiles/:profileId/models', modelsRateLimit, async (req: Request, res: Response) => {
     const query = req.query as QueryOf<'listProfileModels'>;
     const ctx = contextOf(res);

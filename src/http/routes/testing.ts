@@ -38,11 +38,7 @@ function savedAddressClass(endpointUrl: string): TestTarget['savedAddressClass']
  * Runs the test and, beside it, the exposure check of a local endpoint; an open server adds
  * `exposure` and its note to the outcome. Diagnostics get the fact, never the addresses.
  */
-async function runWithExposure(
-  run: Promise<TestOutcome>,
-  exposure: Promise<EndpointExposure | null>,
-  ctx: RequestContext,
-): Promise<TestOutcome> {
+async function runWithExposure(run: Promise<TestOutcome>, exposure: Promise<EndpointExposure | null>, ctx: RequestContext): Promise<TestOutcome> {
   const [outcome, exposed] = await Promise.all([run, exposure]);
   ctx.meta.exposedToNetwork = exposed !== null;
   if (exposed === null) return outcome;
@@ -73,7 +69,6 @@ function recordOutcome(ctx: RequestContext, outcome: TestOutcome, endpointUrl: s
 }
 
 export function testingRoutes({ profiles, promptTests, discovery, diagnostics, testRateLimit }: TestingRouteDeps, router: Router = Router()): Router {
-
   router.post('/api/llm/profiles/test', testRateLimit, async (req: Request, res: Response) => {
     const body = req.body as RequestBody<'testDraftProfile'>;
     const ctx = contextOf(res);

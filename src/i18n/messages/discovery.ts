@@ -30,7 +30,8 @@ export const discoveryMessages: Catalogue = {
     'discovery.note.stillLoading': '{kind} is still loading its model. Wait a moment before testing the profile.',
     'discovery.note.needsKey': '{kind} asks for an API key. Make sure the saved profile has the right key.',
 
-    'discovery.exposure.open.ollama': 'Ollama is reachable from other computers and has no password. Set OLLAMA_HOST=127.0.0.1 and restart it, or block port {port} in your firewall.',
+    'discovery.exposure.open.ollama':
+      'Ollama is reachable from other computers and has no password. Set OLLAMA_HOST=127.0.0.1 and restart it, or block port {port} in your firewall.',
     'discovery.exposure.open.llama.cpp': 'The llama.cpp server is reachable from other computers without a key. Start it with --host 127.0.0.1, or set --api-key.',
     'discovery.exposure.open.lmstudio': 'LM Studio is reachable from other computers without a key. Turn off “Serve on Local Network”, or turn on “Require Authentication”.',
     'discovery.exposure.open.vllm': 'vLLM is reachable from other computers without a key. Start it with --host 127.0.0.1, or set --api-key.',
@@ -69,7 +70,8 @@ export const discoveryMessages: Catalogue = {
     'discovery.note.stillLoading': '{kind} todavía está cargando su modelo. Espera un momento antes de probar el perfil.',
     'discovery.note.needsKey': '{kind} pide una clave de API. Comprueba que el perfil guardado tiene la clave correcta.',
 
-    'discovery.exposure.open.ollama': 'Otros ordenadores pueden llegar a Ollama, y no tiene contraseña. Pon OLLAMA_HOST=127.0.0.1 y reinícialo, o bloquea el puerto {port} en tu cortafuegos.',
+    'discovery.exposure.open.ollama':
+      'Otros ordenadores pueden llegar a Ollama, y no tiene contraseña. Pon OLLAMA_HOST=127.0.0.1 y reinícialo, o bloquea el puerto {port} en tu cortafuegos.',
     'discovery.exposure.open.llama.cpp': 'Otros ordenadores pueden llegar al servidor de llama.cpp sin clave. Inícialo con --host 127.0.0.1 o ponle --api-key.',
     'discovery.exposure.open.lmstudio': 'Otros ordenadores pueden llegar a LM Studio sin clave. Desactiva «Serve on Local Network» o activa «Require Authentication».',
     'discovery.exposure.open.vllm': 'Otros ordenadores pueden llegar a vLLM sin clave. Inícialo con --host 127.0.0.1 o ponle --api-key.',

@@ -84,7 +84,7 @@ export const outcomeMessages: Catalogue = {
     'outcome.QUOTA_EXHAUSTED.anthropic.credits.userMessage': 'Your Anthropic credit balance is too low to use the API.',
     'outcome.QUOTA_EXHAUSTED.anthropic.credits.remediation': 'Buy credits under Plans & Billing in the Anthropic Console, then test again.',
 
-    'outcome.CONTENT_FILTERED.userMessage': "{provider} blocked the test prompt with its content filter.",
+    'outcome.CONTENT_FILTERED.userMessage': '{provider} blocked the test prompt with its content filter.',
     'outcome.CONTENT_FILTERED.remediation': 'Try a different test prompt, or check the content filter settings of the account.',
     'outcome.CONTENT_FILTERED.answer.userMessage': "{provider} withheld the model's answer with its content filter.",
     'outcome.CONTENT_FILTERED.answer.remediation': 'The connection works. Try a different test prompt, or check the content filter settings.',
@@ -218,7 +218,8 @@ export const outcomeMessages: Catalogue = {
     'outcome.CONTENT_FILTERED.azure.answer.userMessage': 'El filtro de contenido de Azure retuvo la respuesta del modelo.',
 
     'outcome.ANSWER_CUT_OFF.userMessage': 'Se llegó al modelo, pero su respuesta se cortó antes de tener texto.',
-    'outcome.ANSWER_CUT_OFF.remediation': 'Este modelo necesita un presupuesto de respuesta mayor. Gasta tokens pensando antes de responder, así que dale más tokens en la aplicación que lo usa.',
+    'outcome.ANSWER_CUT_OFF.remediation':
+      'Este modelo necesita un presupuesto de respuesta mayor. Gasta tokens pensando antes de responder, así que dale más tokens en la aplicación que lo usa.',
 
     'outcome.PROVIDER_ERROR.userMessage': '{provider} informó de un problema y no respondió.',
     'outcome.PROVIDER_ERROR.remediation': 'Revisa el modelo y la dirección del perfil. Si sigue pasando, inténtalo más tarde.',

@@ -68,15 +68,19 @@ export const problemMessages: Catalogue = {
     'problem.SAFE_STORAGE_UNAVAILABLE.remediation': 'Check the vault key file in the data folder, then try again. Your saved profiles have not been changed.',
     'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-missing': 'The vault key file in the data folder is missing. Put the original file back, from a backup if needed, then try again.',
     'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-unreadable': 'The vault key file in the data folder cannot be read. Make sure it is there and belongs to you, then try again.',
-    'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-permissions': 'Other users could read the vault key file in the data folder. Set its permissions so only you can read it (mode 600), then try again.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-permissions':
+      'Other users could read the vault key file in the data folder. Set its permissions so only you can read it (mode 600), then try again.',
     'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-owner': 'The vault key file in the data folder belongs to another user. Make your own user its owner, then try again.',
     'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-malformed': 'The vault key file in the data folder is damaged. Restore it from a backup, then try again.',
-    'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-mismatch': 'The vault key file in the data folder does not match your saved profiles. Put back the key they were saved with, then try again.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-mismatch':
+      'The vault key file in the data folder does not match your saved profiles. Put back the key they were saved with, then try again.',
     'problem.SAFE_STORAGE_UNAVAILABLE.reason.keyring-locked': 'Your keyring is locked. Unlock your keyring (it opens when you sign in), then try again. Nothing was changed.',
     'problem.SAFE_STORAGE_UNAVAILABLE.reason.keyring-absent': 'No keyring is running for your session. Sign in to your desktop (or start your keyring), then try again.',
     'problem.SAFE_STORAGE_UNAVAILABLE.reason.keyring-timeout': 'Your keyring did not answer in time. Wait a moment and try again; if it keeps happening, sign out and back in.',
-    'problem.SAFE_STORAGE_UNAVAILABLE.reason.keyring-key-missing': 'Your keyring no longer holds the key for your saved profiles. Restore your keyring from a backup, then try again.',
-    'problem.SAFE_STORAGE_UNAVAILABLE.reason.secret-unreadable': "This profile's saved API key could not be unlocked; it may have been damaged. Enter the key again in the profile's settings.",
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.keyring-key-missing':
+      'Your keyring no longer holds the key for your saved profiles. Restore your keyring from a backup, then try again.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.secret-unreadable':
+      "This profile's saved API key could not be unlocked; it may have been damaged. Enter the key again in the profile's settings.",
 
     'problem.RATE_LIMITED.title': 'Too many attempts',
     'problem.RATE_LIMITED.userMessage': 'Too many tests or scans were started in a short time.',
@@ -85,9 +89,12 @@ export const problemMessages: Catalogue = {
     'problem.VAULT_READ_ERROR.title': 'Profiles cannot be read',
     'problem.VAULT_READ_ERROR.userMessage': 'Your saved profiles could not be read, so nothing can be changed for now. The file was left exactly as it was.',
     'problem.VAULT_READ_ERROR.remediation': 'Restore the profiles file in the data folder from a backup, or move it aside to start afresh, then restart the service.',
-    'problem.VAULT_READ_ERROR.reason.parse': 'The profiles file in the data folder is damaged. Restore it from a backup, or move it aside to start afresh, then restart the service.',
-    'problem.VAULT_READ_ERROR.reason.invariant': 'The profiles file in the data folder contradicts itself, for example two active profiles. Restore it from a backup, then restart the service.',
-    'problem.VAULT_READ_ERROR.reason.io': 'The profiles file in the data folder could not be opened. Check that the disk is available and the file belongs to you, then restart the service.',
+    'problem.VAULT_READ_ERROR.reason.parse':
+      'The profiles file in the data folder is damaged. Restore it from a backup, or move it aside to start afresh, then restart the service.',
+    'problem.VAULT_READ_ERROR.reason.invariant':
+      'The profiles file in the data folder contradicts itself, for example two active profiles. Restore it from a backup, then restart the service.',
+    'problem.VAULT_READ_ERROR.reason.io':
+      'The profiles file in the data folder could not be opened. Check that the disk is available and the file belongs to you, then restart the service.',
 
     'problem.VAULT_WRITE_ERROR.title': 'Changes not saved',
     'problem.VAULT_WRITE_ERROR.userMessage': 'Your change could not be saved, so nothing was changed.',
@@ -117,7 +124,8 @@ export const problemMessages: Catalogue = {
 
     'problem.ORIGIN_NOT_ALLOWED.title': 'Sitio web no permitido',
     'problem.ORIGIN_NOT_ALLOWED.userMessage': 'La solicitud vino de una página web que no tiene permiso para usar este servicio.',
-    'problem.ORIGIN_NOT_ALLOWED.remediation': 'Usa la aplicación LLM Tutor. Si confías en esta página, añade su dirección a la lista de permitidas en la configuración del servicio.',
+    'problem.ORIGIN_NOT_ALLOWED.remediation':
+      'Usa la aplicación LLM Tutor. Si confías en esta página, añade su dirección a la lista de permitidas en la configuración del servicio.',
 
     'problem.NOT_FOUND.title': 'No encontrado',
     'problem.NOT_FOUND.userMessage': 'No hay nada en esta dirección del servicio de perfiles.',
@@ -160,19 +168,32 @@ export const problemMessages: Catalogue = {
     'problem.UNSUPPORTED_MEDIA_TYPE.remediation': 'Envía los datos en formato JSON, o actualiza la aplicación y vuelve a intentarlo.',
 
     'problem.SAFE_STORAGE_UNAVAILABLE.title': 'Almacenamiento seguro no disponible',
-    'problem.SAFE_STORAGE_UNAVAILABLE.userMessage': 'Puedes seguir viendo tus perfiles, pero los cambios están en pausa porque no se puede usar la clave que protege las claves de API guardadas.',
-    'problem.SAFE_STORAGE_UNAVAILABLE.remediation': 'Revisa el archivo de clave de la bóveda en la carpeta de datos y vuelve a intentarlo. Tus perfiles guardados no se han modificado.',
-    'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-missing': 'Falta el archivo de clave de la bóveda en la carpeta de datos. Vuelve a ponerlo en su sitio, desde una copia de seguridad si hace falta, e inténtalo de nuevo.',
-    'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-unreadable': 'No se puede leer el archivo de clave de la bóveda en la carpeta de datos. Comprueba que está ahí y que es tuyo, e inténtalo de nuevo.',
-    'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-permissions': 'Otros usuarios podrían leer el archivo de clave de la bóveda. Cambia sus permisos para que solo tú puedas leerlo (modo 600) e inténtalo de nuevo.',
-    'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-owner': 'El archivo de clave de la bóveda en la carpeta de datos pertenece a otro usuario. Haz que tu usuario sea su propietario e inténtalo de nuevo.',
-    'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-malformed': 'El archivo de clave de la bóveda en la carpeta de datos está dañado. Restáuralo desde una copia de seguridad e inténtalo de nuevo.',
-    'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-mismatch': 'El archivo de clave de la bóveda no corresponde a tus perfiles guardados. Vuelve a poner la clave con la que se guardaron e inténtalo de nuevo.',
-    'problem.SAFE_STORAGE_UNAVAILABLE.reason.keyring-locked': 'Tu llavero está bloqueado. Desbloquea tu llavero (se abre al iniciar sesión) y vuelve a intentarlo. No se cambió nada.',
-    'problem.SAFE_STORAGE_UNAVAILABLE.reason.keyring-absent': 'No hay ningún llavero activo en tu sesión. Inicia sesión en tu escritorio (o abre tu llavero) y vuelve a intentarlo.',
-    'problem.SAFE_STORAGE_UNAVAILABLE.reason.keyring-timeout': 'Tu llavero no respondió a tiempo. Espera un momento y vuelve a intentarlo; si se repite, cierra sesión y vuelve a entrar.',
-    'problem.SAFE_STORAGE_UNAVAILABLE.reason.keyring-key-missing': 'Tu llavero ya no guarda la clave de tus perfiles. Restaura tu llavero desde una copia de seguridad y vuelve a intentarlo.',
-    'problem.SAFE_STORAGE_UNAVAILABLE.reason.secret-unreadable': 'No se pudo desbloquear la clave de API guardada de este perfil; puede estar dañada. Vuelve a escribir la clave en la configuración del perfil.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.userMessage':
+      'Puedes seguir viendo tus perfiles, pero los cambios están en pausa porque no se puede usar la clave que protege las claves de API guardadas.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.remediation':
+      'Revisa el archivo de clave de la bóveda en la carpeta de datos y vuelve a intentarlo. Tus perfiles guardados no se han modificado.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-missing':
+      'Falta el archivo de clave de la bóveda en la carpeta de datos. Vuelve a ponerlo en su sitio, desde una copia de seguridad si hace falta, e inténtalo de nuevo.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-unreadable':
+      'No se puede leer el archivo de clave de la bóveda en la carpeta de datos. Comprueba que está ahí y que es tuyo, e inténtalo de nuevo.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-permissions':
+      'Otros usuarios podrían leer el archivo de clave de la bóveda. Cambia sus permisos para que solo tú puedas leerlo (modo 600) e inténtalo de nuevo.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-owner':
+      'El archivo de clave de la bóveda en la carpeta de datos pertenece a otro usuario. Haz que tu usuario sea su propietario e inténtalo de nuevo.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-malformed':
+      'El archivo de clave de la bóveda en la carpeta de datos está dañado. Restáuralo desde una copia de seguridad e inténtalo de nuevo.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.key-mismatch':
+      'El archivo de clave de la bóveda no corresponde a tus perfiles guardados. Vuelve a poner la clave con la que se guardaron e inténtalo de nuevo.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.keyring-locked':
+      'Tu llavero está bloqueado. Desbloquea tu llavero (se abre al iniciar sesión) y vuelve a intentarlo. No se cambió nada.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.keyring-absent':
+      'No hay ningún llavero activo en tu sesión. Inicia sesión en tu escritorio (o abre tu llavero) y vuelve a intentarlo.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.keyring-timeout':
+      'Tu llavero no respondió a tiempo. Espera un momento y vuelve a intentarlo; si se repite, cierra sesión y vuelve a entrar.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.keyring-key-missing':
+      'Tu llavero ya no guarda la clave de tus perfiles. Restaura tu llavero desde una copia de seguridad y vuelve a intentarlo.',
+    'problem.SAFE_STORAGE_UNAVAILABLE.reason.secret-unreadable':
+      'No se pudo desbloquear la clave de API guardada de este perfil; puede estar dañada. Vuelve a escribir la clave en la configuración del perfil.',
 
     'problem.RATE_LIMITED.title': 'Demasiados intentos',
     'problem.RATE_LIMITED.userMessage': 'Se iniciaron demasiadas pruebas o búsquedas en poco tiempo.',
@@ -180,10 +201,14 @@ export const problemMessages: Catalogue = {
 
     'problem.VAULT_READ_ERROR.title': 'No se pueden leer los perfiles',
     'problem.VAULT_READ_ERROR.userMessage': 'No se pudieron leer tus perfiles guardados, así que por ahora no se puede cambiar nada. El archivo se dejó tal como estaba.',
-    'problem.VAULT_READ_ERROR.remediation': 'Restaura el archivo de perfiles de la carpeta de datos desde una copia de seguridad, o apártalo para empezar de cero, y reinicia el servicio.',
-    'problem.VAULT_READ_ERROR.reason.parse': 'El archivo de perfiles de la carpeta de datos está dañado. Restáuralo desde una copia de seguridad, o apártalo para empezar de cero, y reinicia el servicio.',
-    'problem.VAULT_READ_ERROR.reason.invariant': 'El archivo de perfiles se contradice, por ejemplo con dos perfiles activos. Restáuralo desde una copia de seguridad y reinicia el servicio.',
-    'problem.VAULT_READ_ERROR.reason.io': 'No se pudo abrir el archivo de perfiles de la carpeta de datos. Comprueba que el disco está disponible y que el archivo es tuyo, y reinicia el servicio.',
+    'problem.VAULT_READ_ERROR.remediation':
+      'Restaura el archivo de perfiles de la carpeta de datos desde una copia de seguridad, o apártalo para empezar de cero, y reinicia el servicio.',
+    'problem.VAULT_READ_ERROR.reason.parse':
+      'El archivo de perfiles de la carpeta de datos está dañado. Restáuralo desde una copia de seguridad, o apártalo para empezar de cero, y reinicia el servicio.',
+    'problem.VAULT_READ_ERROR.reason.invariant':
+      'El archivo de perfiles se contradice, por ejemplo con dos perfiles activos. Restáuralo desde una copia de seguridad y reinicia el servicio.',
+    'problem.VAULT_READ_ERROR.reason.io':
+      'No se pudo abrir el archivo de perfiles de la carpeta de datos. Comprueba que el disco está disponible y que el archivo es tuyo, y reinicia el servicio.',
 
     'problem.VAULT_WRITE_ERROR.title': 'Cambios no guardados',
     'problem.VAULT_WRITE_ERROR.userMessage': 'No se pudo guardar tu cambio, así que no se modificó nada.',
@@ -191,7 +216,8 @@ export const problemMessages: Catalogue = {
 
     'problem.INTERNAL_ERROR.title': 'Algo salió mal',
     'problem.INTERNAL_ERROR.userMessage': 'Ocurrió un error inesperado en el servicio de perfiles. No se cambió nada.',
-    'problem.INTERNAL_ERROR.remediation': 'Vuelve a intentarlo. Si sigue ocurriendo, reinicia la aplicación LLM Tutor y comparte el identificador de la solicitud con quien te ayude.',
+    'problem.INTERNAL_ERROR.remediation':
+      'Vuelve a intentarlo. Si sigue ocurriendo, reinicia la aplicación LLM Tutor y comparte el identificador de la solicitud con quien te ayude.',
 
     'health.vault.ok': 'Tus perfiles guardados se pueden leer.',
     'health.vault.unreadable': 'Ahora mismo no se pueden leer tus perfiles guardados.',

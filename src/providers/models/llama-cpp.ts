@@ -15,7 +15,10 @@ const LOOKS_LIKE_PATH = /^(\/|~|[A-Za-z]:[\\/]|\.{1,2}[\\/])|\.gguf$/i;
 /** The file name of a model path; an alias is kept whole. */
 export function llamaModelName(id: string): string {
   if (!LOOKS_LIKE_PATH.test(id)) return id;
-  const name = id.split(/[\\/]/).filter((part) => part !== '').at(-1);
+  const name = id
+    .split(/[\\/]/)
+    .filter((part) => part !== '')
+    .at(-1);
   return name ?? id;
 }
 

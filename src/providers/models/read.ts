@@ -99,7 +99,12 @@ export function entries(json: unknown, field: 'data' | 'models'): unknown[] | nu
 export function parameterCount(value: unknown): string | undefined {
   const count = positiveInteger(value);
   if (count === undefined) return undefined;
-  const units: [number, string][] = [[1e12, 'T'], [1e9, 'B'], [1e6, 'M'], [1e3, 'K']];
+  const units: [number, string][] = [
+    [1e12, 'T'],
+    [1e9, 'B'],
+    [1e6, 'M'],
+    [1e3, 'K'],
+  ];
   for (const [size, unit] of units) if (count >= size) return `${Math.round((count / size) * 10) / 10}${unit}`;
   return String(count);
 }

@@ -100,12 +100,24 @@ export async function startSecretService(): Promise<SecretService> {
 
   const bus = spawn('dbus-daemon', [`--config-file=${config}`, '--nofork', '--print-address=1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   collect(bus, 'dbus');
-  await waitFor('the private dbus-daemon', async () => /unix:path=/.test(log), () => log);
+  await waitFor(
+    'the private dbus-daemon',
+    async () => /unix:path=/.test(log),
+    () => log,
+  );
 
   const gdbus = (args: string[]) => promisify(execFile)('gdbus', ['call', '--session', ...args], { env, timeout: 10_000 });
   const secretsOwned = async () => {
     try {
-      const { stdout } = await gdbus(['--dest', 'org.freedesktop.DBus', '--object-path', '/org/freedesktop/DBus', '--method', 'org.freedesktop.DBus.NameHasOwner', 'org.freedesktop.secrets']);
+      const { stdout } = await gdbus([
+        '--dest',
+        'org.freedesktop.DBus',
+        '--object-path',
+        '/org/freedesktop/DBus',
+        '--method',
+        'org.freedesktop.DBus.NameHasOwner',
+        'org.freedesktop.secrets',
+      ]);
       return stdout.includes('true');
     } catch {
       return false;
@@ -152,7 +164,11 @@ export async function startSecretService(): Promise<SecretService> {
       child.kill('SIGKILL');
       await exited;
       daemon = null;
-      await waitFor('the keyring name to be released', async () => !(await secretsOwned()), () => log);
+      await waitFor(
+        'the keyring name to be released',
+        async () => !(await secretsOwned()),
+        () => log,
+      );
     },
     startDaemon,
     freezeBus() {

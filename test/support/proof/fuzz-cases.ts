@@ -44,10 +44,7 @@ function isUuidSchema(schema: Schema): boolean {
 }
 
 function idRefArbitrary(): fc.Arbitrary<IdRef> {
-  return fc.oneof(
-    { weight: 3, arbitrary: fc.nat().map((existing) => ({ existing })) },
-    { weight: 1, arbitrary: fc.uuid().map((literal) => ({ literal })) },
-  );
+  return fc.oneof({ weight: 3, arbitrary: fc.nat().map((existing) => ({ existing })) }, { weight: 1, arbitrary: fc.uuid().map((literal) => ({ literal })) });
 }
 
 function endsWith(path: Path, key: string): boolean {
@@ -66,7 +63,12 @@ function bodyOverride(operationId: string, context: CaseContext) {
     // Discovery resolves remote host names with the system resolver (compose offers no seam for it), and tests
     // talk to loopback only: hosts are address literals or localhost, and scans short (nothing is probed anyway).
     if (path.join('/') === 'scope/timeoutMs') return fc.oneof(fc.constant(500), fc.integer({ min: 500, max: 600 }));
-    if (path.join('/') === 'scope/hosts/0') return fc.oneof(fc.ipV4(), fc.ipV6().map((address) => (address.includes('.') ? address : `[${address}]`)), fc.constantFrom('[::1]', '::1', 'localhost'));
+    if (path.join('/') === 'scope/hosts/0')
+      return fc.oneof(
+        fc.ipV4(),
+        fc.ipV6().map((address) => (address.includes('.') ? address : `[${address}]`)),
+        fc.constantFrom('[::1]', '::1', 'localhost'),
+      );
     return undefined;
   };
 }
@@ -75,7 +77,10 @@ function parameterArbitrary(parameter: ParameterInfo): fc.Arbitrary<unknown> {
   if (isUuidSchema(parameter.schema)) return idRefArbitrary();
   if (parameter.in === 'header') {
     const max = Math.min(deref(parameter.schema).maxLength ?? 80, 80);
-    return fc.string({ unit: HEADER_SAFE, minLength: 1, maxLength: max }).map((text) => text.trim()).filter((text) => text.length > 0);
+    return fc
+      .string({ unit: HEADER_SAFE, minLength: 1, maxLength: max })
+      .map((text) => text.trim())
+      .filter((text) => text.length > 0);
   }
   return validArbitrary(parameter.schema);
 }
@@ -141,9 +146,12 @@ function caseSites(base: FuzzCase): CaseSite[] {
     sites.push({
       kind: 'wrongContentType',
       target: 'header/Content-Type',
-      variants: ['text/plain', 'application/x-www-form-urlencoded', 'text/html; charset=utf-8', 'application/xml'].map(
-        (contentType) => (b: FuzzCase) => ({ ...b, body: b.body ?? { value: {} }, contentType, rawBody: payload(b) }),
-      ),
+      variants: ['text/plain', 'application/x-www-form-urlencoded', 'text/html; charset=utf-8', 'application/xml'].map((contentType) => (b: FuzzCase) => ({
+        ...b,
+        body: b.body ?? { value: {} },
+        contentType,
+        rawBody: payload(b),
+      })),
     });
     sites.push({
       kind: 'malformedJson',

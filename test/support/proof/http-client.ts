@@ -97,8 +97,6 @@ export function describeExchange(operationId: string, request: ProofRequest, res
     `request: ${request.method} ${clip(request.path, 400)}`,
     `  headers: ${JSON.stringify(headers)}`,
     request.body === undefined ? '  body: (none)' : `  body: ${clip(request.body, 1500)}`,
-    response === undefined
-      ? 'response: (none)'
-      : `response: ${response.status}\n  headers: ${JSON.stringify(response.headers)}\n  body: ${clip(response.text, 1500)}`,
+    response === undefined ? 'response: (none)' : `response: ${response.status}\n  headers: ${JSON.stringify(response.headers)}\n  body: ${clip(response.text, 1500)}`,
   ].join('\n');
 }

@@ -27,7 +27,14 @@ export async function startRecorder(): Promise<Recorder> {
     req.on('end', () => {
       calls.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: 'rec-1', object: 'chat.completion', model: 'recorder', choices: [{ index: 0, message: { role: 'assistant', content: 'ready' }, finish_reason: 'stop' }] }));
+      res.end(
+        JSON.stringify({
+          id: 'rec-1',
+          object: 'chat.completion',
+          model: 'recorder',
+          choices: [{ index: 0, message: { role: 'assistant', content: 'ready' }, finish_reason: 'stop' }],
+        }),
+      );
     });
   });
   server.on('connection', (socket) => {

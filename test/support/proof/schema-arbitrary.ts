@@ -50,7 +50,14 @@ function dateTimeArbitrary(): fc.Arbitrary<string> {
   const instant = fc.date({ min: new Date('1970-01-01T00:00:00.000Z'), max: new Date('2999-12-31T23:59:59.999Z'), noInvalidDate: true });
   const offsetMinutes = fc.oneof(fc.constant(0), fc.integer({ min: -12 * 60, max: 14 * 60 }));
   const styled = fc
-    .record({ instant, offsetMinutes, separator: fc.constantFrom('T', 't', ' '), zulu: fc.constantFrom('Z', 'z'), fraction: fc.stringMatching(/^(\.\d{1,9})?$/), leap: fc.nat(9).map((n) => n === 0) })
+    .record({
+      instant,
+      offsetMinutes,
+      separator: fc.constantFrom('T', 't', ' '),
+      zulu: fc.constantFrom('Z', 'z'),
+      fraction: fc.stringMatching(/^(\.\d{1,9})?$/),
+      leap: fc.nat(9).map((n) => n === 0),
+    })
     .map(({ instant: date, offsetMinutes, separator, zulu, fraction, leap }) => {
       // A leap second is only valid at 23:59 UTC, so it goes with a zero offset.
       const offset = leap ? 0 : offsetMinutes;
@@ -80,7 +87,12 @@ function stringArbitrary(schema: Schema): fc.Arbitrary<string> {
   const matching = fc.stringMatching(pattern).filter(fits);
   // Unicode text only where the pattern lets a fair share of it through (decided once, seeded).
   const share = fc.sample(unicode, { numRuns: 50, seed: 7 }).filter((text) => pattern.test(text) && fits(text)).length / 50;
-  return share >= 0.3 ? fc.oneof(matching, unicode.filter((text) => pattern.test(text) && fits(text))) : matching;
+  return share >= 0.3
+    ? fc.oneof(
+        matching,
+        unicode.filter((text) => pattern.test(text) && fits(text)),
+      )
+    : matching;
 }
 
 /**
@@ -248,8 +260,16 @@ function innerSites(s: Schema, value: unknown, options: SiteOptions, path: Path,
   }
   if (typeof value === 'number') {
     const variants: (() => unknown)[] = [];
-    if (s.minimum !== undefined) variants.push(() => s.minimum - 1, () => s.minimum - 1_000_000);
-    if (s.maximum !== undefined) variants.push(() => s.maximum + 1, () => s.maximum * 10 + 7);
+    if (s.minimum !== undefined)
+      variants.push(
+        () => s.minimum - 1,
+        () => s.minimum - 1_000_000,
+      );
+    if (s.maximum !== undefined)
+      variants.push(
+        () => s.maximum + 1,
+        () => s.maximum * 10 + 7,
+      );
     if (variants.length > 0) sites.push({ kind: 'outOfRange', path, variants });
     return;
   }

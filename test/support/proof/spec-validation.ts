@@ -81,7 +81,8 @@ export function requestBodyOf(operationId: string): BodyInfo | null {
   const resolved = resolveRef(body);
   const media = (resolved.content as Schema)['application/json'] as Schema;
   const schema = media.schema as Schema;
-  const schemaPointer = typeof schema.$ref === 'string' ? (schema.$ref as string).slice(1) : `/paths/${escapePointer(op.route)}/${op.method}/requestBody/content/application~1json/schema`;
+  const schemaPointer =
+    typeof schema.$ref === 'string' ? (schema.$ref as string).slice(1) : `/paths/${escapePointer(op.route)}/${op.method}/requestBody/content/application~1json/schema`;
   return { required: resolved.required === true, schema, schemaPointer };
 }
 

@@ -30,7 +30,10 @@ function entry(overrides: Partial<DiagnosticsEntry> = {}): DiagnosticsEntry {
 
 async function readLines(file: string): Promise<Record<string, unknown>[]> {
   const text = await fs.readFile(file, 'utf8');
-  return text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 async function mode(file: string): Promise<number> {

@@ -41,9 +41,7 @@ describe('duplicates and saved profiles', () => {
     const { providers } = await service.discover({ strategy: 'local', timeoutMs: SCAN_MS }, [other], 'en');
     const finding = findingAt(providers, ollama);
     expect(finding).toMatchObject({ status: 'conflict', existingProfileId: other.id, providerType: 'ollama' });
-    expect(finding?.remediation).toBe(
-      'A saved profile at this address has the type llama.cpp, but this server needs ollama. Change that profile’s type so tests work.',
-    );
+    expect(finding?.remediation).toBe('A saved profile at this address has the type llama.cpp, but this server needs ollama. Change that profile’s type so tests work.');
   });
 
   test('a custom profile at Ollama’s /v1 works there: already-configured, pointing at it', async () => {

@@ -47,6 +47,8 @@ describe('discovery messages', () => {
     expect(schemaProblems('DiscoverProvidersResponse', example)).toEqual([]);
     const [ollama] = example.providers;
     expect(ollama.notes[0]).toBe(translate('en', 'discovery.exposure.open.ollama', { port: 11434 }));
-    expect(ollama.advisories[0].remediation).toBe(translate('en', 'discovery.advisory.remediation', { kind: 'Ollama', version: '0.5.7', fixedVersion: '0.17.1', id: 'CVE-2026-7482' }));
+    expect(ollama.advisories[0].remediation).toBe(
+      translate('en', 'discovery.advisory.remediation', { kind: 'Ollama', version: '0.5.7', fixedVersion: '0.17.1', id: 'CVE-2026-7482' }),
+    );
   });
 });

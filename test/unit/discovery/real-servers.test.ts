@@ -9,8 +9,7 @@ import { MAX_IN_FLIGHT_PER_SERVER } from '../../../src/discovery/scan.js';
 import { SMALL_SERVER, startFingerprintEmulator, startFingerprintEmulators, type FingerprintEmulator } from '../../support/emulators/fingerprints/index.js';
 import { findingAt, SCAN_MS } from './support.js';
 
-const scanOf = (...emulators: FingerprintEmulator[]): DiscoveryService =>
-  new DiscoveryService({ localHosts: ['127.0.0.1'], ports: emulators.map((e) => e.port) });
+const scanOf = (...emulators: FingerprintEmulator[]): DiscoveryService => new DiscoveryService({ localHosts: ['127.0.0.1'], ports: emulators.map((e) => e.port) });
 
 describe('a keyed llama.cpp', () => {
   let keyed: FingerprintEmulator;

@@ -13,7 +13,10 @@ function fakeLookup(table: Record<string, string[]>): { lookup: LookupFunction; 
       callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
       return;
     }
-    callback(null, addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+    callback(
+      null,
+      addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+    );
   }) as LookupFunction;
   return { lookup, asked };
 }

@@ -6,10 +6,14 @@ import type { DiscoveryFinding } from '../../../src/discovery/service.js';
 /** Ports that were free a moment ago: nothing listens there, so a connection is refused. */
 export async function closedPorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<http.Server>((resolve) => {
-      const server = http.createServer();
-      server.listen(0, '127.0.0.1', () => resolve(server));
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<http.Server>((resolve) => {
+          const server = http.createServer();
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
   );
   const ports = servers.map((server) => (server.address() as AddressInfo).port);
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));

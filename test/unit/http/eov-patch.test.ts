@@ -30,7 +30,16 @@ const spec = {
         responses: {
           '200': {
             description: 'ok',
-            content: { 'application/json': { schema: { type: 'object', required: ['items'], additionalProperties: false, properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Item' } } } } } },
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  additionalProperties: false,
+                  properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Item' } } },
+                },
+              },
+            },
           },
         },
       },
@@ -52,7 +61,17 @@ type Body = { id: string; seenAt: string | null; at?: string | Date } | { items:
 
 async function serve(answer: (req: Request) => Body): Promise<{ url: string; close(): Promise<void> }> {
   const app = express();
-  app.use(OpenApiValidator.middleware({ apiSpec: structuredClone(spec) as never, validateRequests: true, validateResponses: true, validateApiSpec: false, validateSecurity: false, fileUploader: false, ajvFormats: { mode: 'full' } }));
+  app.use(
+    OpenApiValidator.middleware({
+      apiSpec: structuredClone(spec) as never,
+      validateRequests: true,
+      validateResponses: true,
+      validateApiSpec: false,
+      validateSecurity: false,
+      fileUploader: false,
+      ajvFormats: { mode: 'full' },
+    }),
+  );
   app.get('/items/:itemId', (req, res) => void res.json(answer(req)));
   app.get('/items', (req, res) => void res.json(answer(req)));
   app.use((err: { status?: number; message?: string }, _req: Request, res: Response, _next: NextFunction) => {
@@ -97,7 +116,12 @@ describe('response serialiser (x-eov-res-serdes)', () => {
     try {
       const res = await fetch(`${app.url}/items`);
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ items: [{ id: 'a', seenAt: null }, { id: 'a', seenAt: null }] });
+      expect(await res.json()).toEqual({
+        items: [
+          { id: 'a', seenAt: null },
+          { id: 'a', seenAt: null },
+        ],
+      });
     } finally {
       await app.close();
     }
@@ -122,7 +146,14 @@ describe('response serialiser (x-eov-res-serdes)', () => {
 
 describe('plumbing', () => {
   test('once the spec is loaded, each validator middleware calls next() synchronously', async () => {
-    const middlewares = OpenApiValidator.middleware({ apiSpec: structuredClone(spec) as never, validateRequests: true, validateResponses: true, validateApiSpec: false, validateSecurity: false, fileUploader: false }) as unknown as ((req: unknown, res: unknown, next: (err?: unknown) => void) => unknown)[];
+    const middlewares = OpenApiValidator.middleware({
+      apiSpec: structuredClone(spec) as never,
+      validateRequests: true,
+      validateResponses: true,
+      validateApiSpec: false,
+      validateSecurity: false,
+      fileUploader: false,
+    }) as unknown as ((req: unknown, res: unknown, next: (err?: unknown) => void) => unknown)[];
     const app = express();
     const request = () => ({ app, method: 'GET', url: '/items/a', originalUrl: '/items/a', path: '/items/a', baseUrl: '', headers: {}, params: {}, query: {} });
     const response = () => ({ json: () => undefined, statusCode: 200, getHeaders: () => ({}) });

@@ -158,7 +158,9 @@ describe("the validator's English, as contract.ts reads it", () => {
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
   test.each(cases)('$raw.0.message', async ({ body, raw, fieldErrors }) => {
-    const res = await request(url).post('/things').send(body as object);
+    const res = await request(url)
+      .post('/things')
+      .send(body as object);
     expect(res.status).toBe(400);
     expect(res.body.raw).toEqual(raw);
     expect(res.body.translated.fieldErrors).toEqual(fieldErrors);

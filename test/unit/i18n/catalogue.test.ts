@@ -10,9 +10,7 @@ const BANNED_WORDS = /\b(express|ajv|lowdb|forge|got|stack|undefined|null|nan)\b
 const BANNED_FRAGMENTS = ['json schema', '/home/', '/tmp/'];
 const MAX_LENGTH = 200;
 
-const allEntries = catalogues.flatMap((catalogue) =>
-  LOCALES.flatMap((locale) => Object.entries(catalogue[locale]).map(([key, text]) => ({ locale, key, text }))),
-);
+const allEntries = catalogues.flatMap((catalogue) => LOCALES.flatMap((locale) => Object.entries(catalogue[locale]).map(([key, text]) => ({ locale, key, text }))));
 
 function sorted(values: Iterable<string>): string[] {
   return [...new Set(values)].sort();
@@ -31,7 +29,18 @@ describe('message catalogue', () => {
 
   it('has every safe-storage and profile-store reason variant', () => {
     const reasons = [
-      ...['key-missing', 'key-unreadable', 'key-permissions', 'key-owner', 'key-malformed', 'key-mismatch', 'keyring-locked', 'keyring-absent', 'keyring-timeout', 'keyring-key-missing'].map((r) => `problem.SAFE_STORAGE_UNAVAILABLE.reason.${r}`),
+      ...[
+        'key-missing',
+        'key-unreadable',
+        'key-permissions',
+        'key-owner',
+        'key-malformed',
+        'key-mismatch',
+        'keyring-locked',
+        'keyring-absent',
+        'keyring-timeout',
+        'keyring-key-missing',
+      ].map((r) => `problem.SAFE_STORAGE_UNAVAILABLE.reason.${r}`),
       ...['parse', 'invariant', 'io'].map((r) => `problem.VAULT_READ_ERROR.reason.${r}`),
       'health.vault.ok',
       'health.vault.unreadable',

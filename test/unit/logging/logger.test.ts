@@ -17,7 +17,16 @@ function leaks(output: string): string[] {
 function memoryLogger(level = 'trace') {
   const chunks: string[] = [];
   const logger = createLogger({ level, destination: { write: (chunk: string) => void chunks.push(chunk) } });
-  return { logger, output: () => chunks.join(''), lines: () => chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    logger,
+    output: () => chunks.join(''),
+    lines: () =>
+      chunks
+        .join('')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 /** Shaped like got's RequestError/HTTPError: options with headers, body and URL; a response with headers and body. */
@@ -52,15 +61,27 @@ describe('reduceError', () => {
   it('reduces system errors, plain objects and non-errors', () => {
     const errno = Object.assign(new Error(`ENOENT: no such file, open '/home/learner/${KEY}'`), { code: 'ENOENT', errno: -2, path: `/home/learner/${KEY}` });
     expect(reduceError(errno)).toEqual({ name: 'Error', code: 'ENOENT' });
-    expect(reduceError({ name: 'RequestError', code: 'ECONNREFUSED', options: { url: 'http://127.0.0.1:9/v1?token=x' } })).toEqual({ name: 'RequestError', code: 'ECONNREFUSED', host: '127.0.0.1:9' });
-    expect(reduceError({ status: 413, name: 'PayloadTooLargeError', hostname: 'api.example.com' })).toEqual({ name: 'PayloadTooLargeError', statusCode: 413, host: 'api.example.com' });
+    expect(reduceError({ name: 'RequestError', code: 'ECONNREFUSED', options: { url: 'http://127.0.0.1:9/v1?token=x' } })).toEqual({
+      name: 'RequestError',
+      code: 'ECONNREFUSED',
+      host: '127.0.0.1:9',
+    });
+    expect(reduceError({ status: 413, name: 'PayloadTooLargeError', hostname: 'api.example.com' })).toEqual({
+      name: 'PayloadTooLargeError',
+      statusCode: 413,
+      host: 'api.example.com',
+    });
     expect(reduceError(`thrown text ${KEY}`)).toEqual({ name: 'NonError' });
     expect(reduceError(null)).toEqual({ name: 'NonError' });
     expect(reduceError({ name: `Bad name with ${KEY}`, code: `not a code ${KEY}` })).toEqual({ name: 'Error' });
   });
 
   it('survives a hostile getter', () => {
-    const hostile = Object.defineProperty({}, 'name', { get: () => { throw new Error(KEY); } });
+    const hostile = Object.defineProperty({}, 'name', {
+      get: () => {
+        throw new Error(KEY);
+      },
+    });
     expect(reduceError(hostile)).toEqual({ name: 'Error' });
   });
 
@@ -72,7 +93,12 @@ describe('reduceError', () => {
 
 describe('reduceRequest', () => {
   it('keeps method, path without query and a well-formed request id', () => {
-    const req = { method: 'POST', originalUrl: `/api/llm/profiles/test?key=${KEY}#frag`, headers: { authorization: `Bearer ${TOKEN}`, 'x-request-id': 'req-1' }, body: { promptOverride: PROMPT } };
+    const req = {
+      method: 'POST',
+      originalUrl: `/api/llm/profiles/test?key=${KEY}#frag`,
+      headers: { authorization: `Bearer ${TOKEN}`, 'x-request-id': 'req-1' },
+      body: { promptOverride: PROMPT },
+    };
     expect(reduceRequest(req)).toEqual({ method: 'POST', path: '/api/llm/profiles/test', requestId: 'req-1' });
     expect(reduceRequest({ method: 'GET', url: '/api/health', headers: { 'x-request-id': 'bad id with spaces' } })).toEqual({ method: 'GET', path: '/api/health' });
   });
@@ -102,7 +128,13 @@ describe('createLogger', () => {
 
   it('serializes requests and responses through the allow-list', () => {
     const { logger, output, lines } = memoryLogger();
-    const req = { method: 'PATCH', url: `/api/llm/profiles/1?apiKey=${KEY}`, headers: { authorization: `Bearer ${TOKEN}`, 'x-api-key': KEY }, body: { changes: { apiKey: KEY } }, requestId: 'abc' };
+    const req = {
+      method: 'PATCH',
+      url: `/api/llm/profiles/1?apiKey=${KEY}`,
+      headers: { authorization: `Bearer ${TOKEN}`, 'x-api-key': KEY },
+      body: { changes: { apiKey: KEY } },
+      requestId: 'abc',
+    };
     const res = { statusCode: 200, headers: { 'set-cookie': TOKEN }, body: PROMPT };
     logger.info({ req, res }, 'request finished');
     expect(leaks(output())).toEqual([]);
@@ -163,7 +195,10 @@ describe('createLogger', () => {
           retry: { limit: 0 },
           timeout: { request: 5000 },
         })
-        .then(() => null, (error: unknown) => error);
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
       expect(caught).toBeInstanceOf(Error);
 
       const { logger, output, lines } = memoryLogger();

@@ -10,7 +10,8 @@ describe('test prompt through Anthropic', () => {
 
   it('sends x-api-key, anthropic-version and a small max_tokens, and reads the text blocks', async () => {
     const emulator = await emulators.start('anthropic', { apiKey: CANARY_KEY, scenario: { name: 'success', delayMs: 110, reply: 'Ready.' } });
-    const run = () => service.run(target({ providerType: 'anthropic', endpointUrl: emulator.url, modelId: 'claude-sonnet-4-5', apiKey: CANARY_KEY }), { prompt: CANARY_PROMPT, locale: 'en' });
+    const run = () =>
+      service.run(target({ providerType: 'anthropic', endpointUrl: emulator.url, modelId: 'claude-sonnet-4-5', apiKey: CANARY_KEY }), { prompt: CANARY_PROMPT, locale: 'en' });
     const outcome = await run();
     expect(outcome).toMatchObject({ success: true, modelName: 'claude-sonnet-4-5', responsePreview: 'Ready.', providerStatus: 200, notes: [] });
     expect(outcome.timings.provider).toEqual({ promptTokens: 14, completionTokens: 4 });
@@ -38,7 +39,10 @@ describe('test prompt through Anthropic', () => {
     [{ name: 'overloaded' }, 'PROVIDER_ERROR', true, 529, 'Anthropic is overloaded right now.'],
   ] as const)('maps %j to %s (retryable: %s, status %d)', async (scenario: AnthropicScenario, errorCode, retryable, status, userMessage) => {
     const emulator = await emulators.start('anthropic', { apiKey: CANARY_KEY, scenario });
-    const outcome = await service.run(target({ providerType: 'anthropic', endpointUrl: emulator.url, modelId: 'claude-typo', apiKey: CANARY_KEY }), { prompt: CANARY_PROMPT, locale: 'en' });
+    const outcome = await service.run(target({ providerType: 'anthropic', endpointUrl: emulator.url, modelId: 'claude-typo', apiKey: CANARY_KEY }), {
+      prompt: CANARY_PROMPT,
+      locale: 'en',
+    });
     expect(outcome).toMatchObject({ success: false, errorCode, retryable, providerStatus: status, userMessage, responsePreview: null });
     expect(outcome.retryAfterMs).toBe(scenario.name === 'rate-limited' ? 30_000 : null);
     expectContractShape(outcome);
@@ -49,7 +53,13 @@ describe('test prompt through Anthropic', () => {
     const emulator = await emulators.start('anthropic', { apiKey: CANARY_KEY, scenario: { name: 'credit-exhausted' } });
     const run = (locale: 'en' | 'es') => service.run(target({ providerType: 'anthropic', endpointUrl: emulator.url, modelId: 'claude-haiku-4-5', apiKey: CANARY_KEY }), { locale });
     const en = await run('en');
-    expect(en).toMatchObject({ errorCode: 'QUOTA_EXHAUSTED', retryable: false, retryAfterMs: null, providerStatus: 400, remediation: 'Buy credits under Plans & Billing in the Anthropic Console, then test again.' });
+    expect(en).toMatchObject({
+      errorCode: 'QUOTA_EXHAUSTED',
+      retryable: false,
+      retryAfterMs: null,
+      providerStatus: 400,
+      remediation: 'Buy credits under Plans & Billing in the Anthropic Console, then test again.',
+    });
     expect((await run('es')).userMessage).toBe('Tu saldo de créditos de Anthropic es demasiado bajo para usar la API.');
     expect(emulator.requests.map((r) => r.headers['anthropic-version'])).toEqual(['2023-06-01', '2023-06-01']);
   });

@@ -50,7 +50,11 @@ describe('the llama.cpp emulator, like the real server', () => {
     keyed.setScenario({ name: 'loading' });
     for (const path of ['/', '/health', '/v1/models', '/props', '/v1/chat/completions']) {
       const res = await get(keyed, path, path.includes('chat') ? { method: 'POST', body: '{}' } : {});
-      expect({ path, status: res.status, body: JSON.parse(res.text) as unknown }).toEqual({ path, status: 503, body: { error: { code: 503, message: 'Loading model', type: 'unavailable_error' } } });
+      expect({ path, status: res.status, body: JSON.parse(res.text) as unknown }).toEqual({
+        path,
+        status: 503,
+        body: { error: { code: 503, message: 'Loading model', type: 'unavailable_error' } },
+      });
     }
   });
 

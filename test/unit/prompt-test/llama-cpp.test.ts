@@ -47,7 +47,11 @@ describe('test prompt through llama.cpp', () => {
     expect(again.timings.provider?.completionTokens).toBe(3);
 
     // The server's own figure for the same prompt once more: only the re-evaluated token.
-    const raw = await fetch(`${emulator.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'test' }, body: emulator.requests.at(-1)?.body ?? '' });
+    const raw = await fetch(`${emulator.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'test' },
+      body: emulator.requests.at(-1)?.body ?? '',
+    });
     const body = (await raw.json()) as { usage: { prompt_tokens: number }; timings: { prompt_n: number; cache_n: number } };
     expect(body.timings).toMatchObject({ prompt_n: 1, cache_n: 15 });
     expect(body.usage.prompt_tokens).toBe(16);

@@ -14,7 +14,8 @@ describe('test prompt through an OpenAI-compatible server', () => {
 
   it('answers through {base}/v1/chat/completions with Bearer auth, adding /v1 to a bare address and saying so', async () => {
     const emulator = await emulators.start('openai', { apiKey: CANARY_KEY, scenario: { name: 'success', delayMs: 130, reply: 'Ready.' } });
-    const run = () => service.run(target({ providerType: 'custom', endpointUrl: emulator.url, modelId: 'gpt-4o-mini', apiKey: CANARY_KEY }), { prompt: CANARY_PROMPT, locale: 'en' });
+    const run = () =>
+      service.run(target({ providerType: 'custom', endpointUrl: emulator.url, modelId: 'gpt-4o-mini', apiKey: CANARY_KEY }), { prompt: CANARY_PROMPT, locale: 'en' });
     const outcome = await run();
     expect(outcome).toMatchObject({ success: true, modelName: 'gpt-4o-mini', responsePreview: 'Ready.', providerStatus: 200 });
     expect(outcome.notes).toEqual(["The address had no path, so '/v1' was added, as OpenAI-compatible servers expect."]);

@@ -46,9 +46,7 @@ describe('outbound limits of a test prompt', () => {
 
   it('cuts off a server that trickles one byte a second at the overall deadline', async () => {
     const emulator = await emulators.start('trickle', { scenario: { name: 'trickle', intervalMs: 200 } });
-    const { value: outcome, elapsedMs } = await timed(() =>
-      service.run(target({ providerType: 'llama.cpp', endpointUrl: emulator.url }), { timeoutMs: 1500, locale: 'en' }),
-    );
+    const { value: outcome, elapsedMs } = await timed(() => service.run(target({ providerType: 'llama.cpp', endpointUrl: emulator.url }), { timeoutMs: 1500, locale: 'en' }));
     expect(outcome).toMatchObject({ success: false, errorCode: 'TIMEOUT', retryable: true, providerStatus: 200 });
     expect(elapsedMs).toBeLessThan(15_000);
     expect(outcome.latencyMs).toBeGreaterThanOrEqual(1400);
@@ -73,7 +71,10 @@ describe('outbound limits of a test prompt', () => {
   it('refuses a redirect: REDIRECT_REFUSED, and the target never hears from us', async () => {
     const elsewhere = await emulators.start('openai', { apiKey: CANARY_KEY });
     const emulator = await emulators.start('openai', { apiKey: CANARY_KEY, scenario: { name: 'redirect', location: `${elsewhere.url}/v1/chat/completions` } });
-    const outcome = await service.run(target({ providerType: 'custom', endpointUrl: `${emulator.url}/v1`, modelId: 'm', apiKey: CANARY_KEY }), { prompt: CANARY_PROMPT, locale: 'en' });
+    const outcome = await service.run(target({ providerType: 'custom', endpointUrl: `${emulator.url}/v1`, modelId: 'm', apiKey: CANARY_KEY }), {
+      prompt: CANARY_PROMPT,
+      locale: 'en',
+    });
     expect(outcome).toMatchObject({ success: false, errorCode: 'REDIRECT_REFUSED', retryable: false, providerStatus: 302 });
     expect(emulator.requests).toHaveLength(1);
     expect(elsewhere.requests).toHaveLength(0);
@@ -85,7 +86,10 @@ describe('outbound limits of a test prompt', () => {
   it('refuses a name that resolves to the cloud metadata address before connecting: ADDRESS_NOT_ALLOWED', async () => {
     const resolver = fakeResolver({ 'metadata.example.test': ['169.254.169.254'] });
     const guarded = new PromptTestService({ lookup: resolver.lookup });
-    const outcome = await guarded.run(target({ providerType: 'custom', endpointUrl: 'http://metadata.example.test/v1', modelId: 'm', savedAddressClass: 'public' }), { timeoutMs: 5000, locale: 'en' });
+    const outcome = await guarded.run(target({ providerType: 'custom', endpointUrl: 'http://metadata.example.test/v1', modelId: 'm', savedAddressClass: 'public' }), {
+      timeoutMs: 5000,
+      locale: 'en',
+    });
     expect(outcome).toMatchObject({ success: false, errorCode: 'ADDRESS_NOT_ALLOWED', retryable: false, providerStatus: null, timings: { connectMs: null, firstByteMs: null } });
     expect(outcome.userMessage).toBe('The address metadata.example.test leads to a network location this profile may not reach.');
     expect(resolver.calls).toEqual(['metadata.example.test']);
@@ -116,7 +120,9 @@ describe('outbound limits of a test prompt', () => {
   it('refuses a name when any of its addresses is refused', async () => {
     const resolver = fakeResolver({ 'mixed.example.test': ['93.184.216.34', '10.0.0.5'] });
     const guarded = new PromptTestService({ lookup: resolver.lookup });
-    const outcome = await guarded.run(target({ providerType: 'custom', endpointUrl: 'https://mixed.example.test/v1', modelId: 'm', savedAddressClass: 'public' }), { locale: 'en' });
+    const outcome = await guarded.run(target({ providerType: 'custom', endpointUrl: 'https://mixed.example.test/v1', modelId: 'm', savedAddressClass: 'public' }), {
+      locale: 'en',
+    });
     expect(outcome.errorCode).toBe('ADDRESS_NOT_ALLOWED');
   });
 
@@ -142,7 +148,9 @@ describe('outbound limits of a test prompt', () => {
   it('reports a name that does not resolve as DNS_ERROR, not retryable', async () => {
     const resolver = fakeResolver({});
     const guarded = new PromptTestService({ lookup: resolver.lookup });
-    const outcome = await guarded.run(target({ providerType: 'anthropic', endpointUrl: 'https://api.anthropic.invalid', apiKey: CANARY_KEY, savedAddressClass: 'public' }), { locale: 'en' });
+    const outcome = await guarded.run(target({ providerType: 'anthropic', endpointUrl: 'https://api.anthropic.invalid', apiKey: CANARY_KEY, savedAddressClass: 'public' }), {
+      locale: 'en',
+    });
     expect(outcome).toMatchObject({ success: false, errorCode: 'DNS_ERROR', retryable: false, providerStatus: null });
     expect(outcome.userMessage).toBe('The address api.anthropic.invalid could not be found.');
     expectContractShape(outcome);
@@ -151,7 +159,10 @@ describe('outbound limits of a test prompt', () => {
   it('reports an untrusted certificate as TLS_ERROR, before anything is sent', async () => {
     const server = await startSelfSignedServer();
     try {
-      const outcome = await service.run(target({ providerType: 'custom', endpointUrl: `${server.url}/v1`, modelId: 'm', apiKey: CANARY_KEY }), { prompt: CANARY_PROMPT, locale: 'en' });
+      const outcome = await service.run(target({ providerType: 'custom', endpointUrl: `${server.url}/v1`, modelId: 'm', apiKey: CANARY_KEY }), {
+        prompt: CANARY_PROMPT,
+        locale: 'en',
+      });
       expect(outcome).toMatchObject({ success: false, errorCode: 'TLS_ERROR', retryable: false, providerStatus: null });
       expect(server.requests()).toBe(0);
       expectContractShape(outcome);
@@ -165,7 +176,11 @@ describe('outbound limits of a test prompt', () => {
     const emulator = await emulators.start('silent');
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 150);
-    const outcome = await service.run(target({ providerType: 'ollama', endpointUrl: emulator.url, modelId: 'llama3.2' }), { timeoutMs: 10_000, signal: controller.signal, locale: 'en' });
+    const outcome = await service.run(target({ providerType: 'ollama', endpointUrl: emulator.url, modelId: 'llama3.2' }), {
+      timeoutMs: 10_000,
+      signal: controller.signal,
+      locale: 'en',
+    });
     expect(outcome).toMatchObject({ success: false, errorCode: 'NETWORK_ERROR', retryable: true });
     expect(outcome.userMessage).toBe('The test was cancelled before the provider answered.');
     expect(emulator.requests).toHaveLength(1);

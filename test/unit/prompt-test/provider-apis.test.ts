@@ -20,7 +20,12 @@ describe('today’s provider APIs', () => {
   const service = new PromptTestService({ lookup: loopbackLookup });
 
   async function custom(scenario: OpenAiScenario, modelId: string, options: { dialect?: 'mistral'; host?: string; basePath?: string; locale?: 'en' | 'es' } = {}) {
-    const emulator = await emulators.start('openai', { apiKey: CANARY_KEY, scenario, basePath: options.basePath ?? '/v1', ...(options.dialect ? { dialect: options.dialect } : {}) });
+    const emulator = await emulators.start('openai', {
+      apiKey: CANARY_KEY,
+      scenario,
+      basePath: options.basePath ?? '/v1',
+      ...(options.dialect ? { dialect: options.dialect } : {}),
+    });
     const endpointUrl = `http://${options.host ?? '127.0.0.1'}:${emulator.port}${options.basePath ?? '/v1'}`;
     const outcome = await service.run(target({ providerType: 'custom', endpointUrl, modelId, apiKey: CANARY_KEY }), { prompt: CANARY_PROMPT, locale: options.locale ?? 'en' });
     expectContractShape(outcome);
@@ -70,7 +75,15 @@ describe('today’s provider APIs', () => {
 
     it('report an empty answer cut off at the budget as ANSWER_CUT_OFF, never as success', async () => {
       const { emulator, outcome } = await custom({ name: 'success', thinkingTokens: 5000 }, 'gpt-5-nano');
-      expect(outcome).toMatchObject({ success: false, errorCode: 'ANSWER_CUT_OFF', retryable: false, retryAfterMs: null, providerStatus: 200, responsePreview: null, modelName: 'gpt-5-nano' });
+      expect(outcome).toMatchObject({
+        success: false,
+        errorCode: 'ANSWER_CUT_OFF',
+        retryable: false,
+        retryAfterMs: null,
+        providerStatus: 200,
+        responsePreview: null,
+        modelName: 'gpt-5-nano',
+      });
       expect(outcome.userMessage).toBe('The model was reached, but its answer was cut off before any text.');
       expect(outcome.remediation).toMatch(/^This model needs a larger answer budget\./);
       expect(emulator.requests).toHaveLength(1);
@@ -98,10 +111,13 @@ describe('today’s provider APIs', () => {
 
     it('is asked once more without the fields its 422 extra_forbidden names', async () => {
       const { emulator, outcome } = await custom({ name: 'success' }, 'o3-mini', { dialect: 'mistral' });
-      expect(outcome).toMatchObject({ success: true, notes: [
-        "The server refused 'max_completion_tokens', so the test was sent again with 'max_tokens' instead.",
-        "The server refused 'reasoning_effort', so the test was sent again without it.",
-      ] });
+      expect(outcome).toMatchObject({
+        success: true,
+        notes: [
+          "The server refused 'max_completion_tokens', so the test was sent again with 'max_tokens' instead.",
+          "The server refused 'reasoning_effort', so the test was sent again without it.",
+        ],
+      });
       expect(emulator.requests).toHaveLength(2);
       expect(bodyOf(emulator, 1)).toMatchObject({ max_tokens: 1024 });
       expect(Object.keys(bodyOf(emulator, 1)).sort()).toEqual(['max_tokens', 'messages', 'model', 'stream']);
@@ -129,7 +145,11 @@ describe('today’s provider APIs', () => {
 
     it('a 402 from a server of unknown name still says the credit ran out', async () => {
       const { outcome } = await custom({ name: 'real', reply: 'openrouter-credits' }, 'm');
-      expect(outcome).toMatchObject({ errorCode: 'QUOTA_EXHAUSTED', retryable: false, userMessage: 'The account behind this API key has run out of credit or reached its spending limit.' });
+      expect(outcome).toMatchObject({
+        errorCode: 'QUOTA_EXHAUSTED',
+        retryable: false,
+        userMessage: 'The account behind this API key has run out of credit or reached its spending limit.',
+      });
     });
 
     it('OpenAI insufficient_quota is not retryable; rate_limit_exceeded is, after the precise retry-after-ms', async () => {

@@ -26,10 +26,10 @@ describe('secrets in test outcomes', () => {
     const events: OutboundEvent[] = [];
     const service = new PromptTestService({ onOutbound: (event) => events.push(event) });
     const emulator = await emulators.start(kind, { apiKey: serverKey ?? CANARY_KEY, scenario } as never);
-    const outcome = await service.run(
-      target({ providerType, endpointUrl: `${emulator.url}${path}`, modelId: kind === 'azure' ? 'gpt4o' : 'model-x', apiKey: CANARY_KEY }),
-      { prompt: CANARY_PROMPT, locale: 'en' },
-    );
+    const outcome = await service.run(target({ providerType, endpointUrl: `${emulator.url}${path}`, modelId: kind === 'azure' ? 'gpt4o' : 'model-x', apiKey: CANARY_KEY }), {
+      prompt: CANARY_PROMPT,
+      locale: 'en',
+    });
     // The emulator did receive them (Ollama takes no key), so their absence below is the service's doing.
     expect(JSON.stringify(emulator.requests).includes(CANARY_KEY)).toBe(providerType !== 'ollama');
     expect(JSON.stringify(emulator.requests)).toContain(CANARY_PROMPT);
@@ -39,14 +39,23 @@ describe('secrets in test outcomes', () => {
     expect(events).toHaveLength(kind === 'llama.cpp' ? 2 : 1);
     expect(Object.keys(events.at(-1) ?? {}).sort()).toEqual(['durationMs', 'errorCode', 'host', 'promptLength', 'providerType', 'statusCode']);
     expect(events.slice(0, -1).map((event) => event.promptLength)).toEqual(kind === 'llama.cpp' ? [0] : []);
-    expect(events.at(-1)).toMatchObject({ providerType, host: `127.0.0.1:${emulator.port}`, errorCode: outcome.errorCode, statusCode: outcome.providerStatus, promptLength: CANARY_PROMPT.length });
+    expect(events.at(-1)).toMatchObject({
+      providerType,
+      host: `127.0.0.1:${emulator.port}`,
+      errorCode: outcome.errorCode,
+      statusCode: outcome.providerStatus,
+      promptLength: CANARY_PROMPT.length,
+    });
     expectContractShape(outcome);
   });
 
   it('hides the prompt when a model echoes it, and the key when it was pasted as the model name', async () => {
     const service = new PromptTestService();
     const emulator = await emulators.start('openai', { apiKey: CANARY_KEY, scenario: { name: 'success', reply: `You said: ${CANARY_PROMPT}. Ready. ${CANARY_KEY}` } });
-    const outcome = await service.run(target({ providerType: 'custom', endpointUrl: `${emulator.url}/v1`, modelId: CANARY_KEY, apiKey: CANARY_KEY }), { prompt: CANARY_PROMPT, locale: 'en' });
+    const outcome = await service.run(target({ providerType: 'custom', endpointUrl: `${emulator.url}/v1`, modelId: CANARY_KEY, apiKey: CANARY_KEY }), {
+      prompt: CANARY_PROMPT,
+      locale: 'en',
+    });
     expect(outcome.success).toBe(true);
     expect(outcome.responsePreview).toBe('You said: […]. Ready. […]');
     expect(outcome.modelName).toBe('[…]');

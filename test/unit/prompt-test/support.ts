@@ -80,7 +80,10 @@ export async function warmUp(service: PromptTestService, providerType: TestTarge
   const emulator = await startEmulator(kinds[providerType], { apiKey: 'warm-up-key' });
   try {
     for (let round = 0; round < 3; round += 1) {
-      const outcome = await service.run(target({ providerType, endpointUrl: emulator.url, modelId: providerType === 'azure' ? 'gpt4o' : 'llama3.2:latest', apiKey: 'warm-up-key' }), { locale: 'en' });
+      const outcome = await service.run(
+        target({ providerType, endpointUrl: emulator.url, modelId: providerType === 'azure' ? 'gpt4o' : 'llama3.2:latest', apiKey: 'warm-up-key' }),
+        { locale: 'en' },
+      );
       if (!outcome.success) throw new Error(`warm-up failed: ${outcome.errorCode ?? ''}`);
     }
   } finally {

@@ -26,7 +26,11 @@ function scripted(answers: ProviderReply[]): { exchange: Exchange; sent: Outboun
 /** llama.cpp is asked what it serves before the prompt goes out. */
 const LLAMA_LISTING = reply(200, { object: 'list', data: [{ id: '/models/m.gguf', object: 'model', owned_by: 'llamacpp' }] });
 
-async function planOf(adapter: ProviderAdapter, target: Partial<ChatTarget> & { endpointUrl: string }, answers: ProviderReply[] = adapter === llamaCppAdapter ? [LLAMA_LISTING] : []): Promise<ChatPlan> {
+async function planOf(
+  adapter: ProviderAdapter,
+  target: Partial<ChatTarget> & { endpointUrl: string },
+  answers: ProviderReply[] = adapter === llamaCppAdapter ? [LLAMA_LISTING] : [],
+): Promise<ChatPlan> {
   const { exchange } = scripted(answers);
   const plan = await adapter.plan({ modelId: 'm', apiKey: null, ...target }, 'hi', exchange);
   if (plan.kind !== 'plan') throw new Error(`no plan: ${plan.errorCode}`);
@@ -48,7 +52,11 @@ describe('request shapes', () => {
     [azureAdapter, 'https://tutor.cognitiveservices.azure.com/', 'https://tutor.cognitiveservices.azure.com/openai/deployments/m/chat/completions?api-version=2024-10-21'],
     [azureAdapter, 'https://tutor.openai.azure.com/openai/v1/', 'https://tutor.openai.azure.com/openai/v1/chat/completions'],
     [azureAdapter, 'https://tutor.services.ai.azure.com', 'https://tutor.services.ai.azure.com/openai/v1/chat/completions'],
-    [azureAdapter, 'https://tutor.services.ai.azure.com/openai/deployments/m/chat/completions?api-version=2024-10-21', 'https://tutor.services.ai.azure.com/openai/deployments/m/chat/completions?api-version=2024-10-21'],
+    [
+      azureAdapter,
+      'https://tutor.services.ai.azure.com/openai/deployments/m/chat/completions?api-version=2024-10-21',
+      'https://tutor.services.ai.azure.com/openai/deployments/m/chat/completions?api-version=2024-10-21',
+    ],
   ] as const)('%#: %s → %s', async (adapter, endpointUrl, expected) => {
     expect((await planOf(adapter, { endpointUrl })).request.url.href).toBe(expected);
   });
@@ -104,10 +112,28 @@ describe('request shapes', () => {
 });
 
 describe('reading replies', () => {
-  const plan = (model: string | null = 'm'): ChatPlan => ({ kind: 'plan', request: { method: 'POST', url: new URL('http://h'), headers: {}, carriesPrompt: true }, model, notes: [] });
+  const plan = (model: string | null = 'm'): ChatPlan => ({
+    kind: 'plan',
+    request: { method: 'POST', url: new URL('http://h'), headers: {}, carriesPrompt: true },
+    model,
+    notes: [],
+  });
 
   it('reads text parts and a null content from chat completions', () => {
-    const parts = reply(200, { model: 'x', choices: [{ message: { role: 'assistant', content: [{ type: 'text', text: 'Re' }, { type: 'text', text: 'ady' }] } }] });
+    const parts = reply(200, {
+      model: 'x',
+      choices: [
+        {
+          message: {
+            role: 'assistant',
+            content: [
+              { type: 'text', text: 'Re' },
+              { type: 'text', text: 'ady' },
+            ],
+          },
+        },
+      ],
+    });
     expect(openAiCompatibleAdapter.read(parts, plan())).toMatchObject({ kind: 'answer', text: 'Ready', modelName: 'x', timings: null });
     const empty = reply(200, { choices: [{ finish_reason: 'stop', message: { role: 'assistant', content: null } }] });
     expect(azureAdapter.read(empty, plan('dep'))).toMatchObject({ kind: 'answer', text: '', modelName: 'dep' });
@@ -117,8 +143,16 @@ describe('reading replies', () => {
   it('tells vLLM’s unknown model apart from a wrong address', () => {
     const vllm = reply(404, { object: 'error', message: 'The model `m` does not exist.', type: 'NotFoundError', code: 404 });
     expect(openAiCompatibleAdapter.read(vllm, plan())).toMatchObject({ errorCode: 'MODEL_NOT_FOUND', retryable: false });
-    expect(openAiCompatibleAdapter.read({ kind: 'reply', status: 404, headers: {}, body: 'Not Found', json: undefined }, plan())).toMatchObject({ errorCode: 'PROVIDER_ERROR', variant: 'notFound', retryable: false });
-    expect(openAiCompatibleAdapter.read(reply(400, { error: { message: 'bad', type: 'invalid_request_error', code: null } }), plan())).toMatchObject({ errorCode: 'PROVIDER_ERROR', retryable: false, providerCode: 'invalid_request_error' });
+    expect(openAiCompatibleAdapter.read({ kind: 'reply', status: 404, headers: {}, body: 'Not Found', json: undefined }, plan())).toMatchObject({
+      errorCode: 'PROVIDER_ERROR',
+      variant: 'notFound',
+      retryable: false,
+    });
+    expect(openAiCompatibleAdapter.read(reply(400, { error: { message: 'bad', type: 'invalid_request_error', code: null } }), plan())).toMatchObject({
+      errorCode: 'PROVIDER_ERROR',
+      retryable: false,
+      providerCode: 'invalid_request_error',
+    });
   });
 
   it('recognises Ollama running out of memory and Azure’s content filter on the prompt and on the answer', () => {
@@ -133,9 +167,17 @@ describe('reading replies', () => {
 
   it('reads Anthropic’s billing and overload answers', () => {
     expect(anthropicAdapter.read(reply(402, { type: 'error', error: { type: 'billing_error', message: 'x' } }), plan())).toMatchObject({ errorCode: 'QUOTA_EXHAUSTED' });
-    expect(anthropicAdapter.read(reply(400, { type: 'error', error: { type: 'invalid_request_error', message: 'You have reached your specified API usage limits.' } }), plan())).toMatchObject({ errorCode: 'QUOTA_EXHAUSTED' });
-    expect(anthropicAdapter.read(reply(400, { type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens: field required' } }), plan())).toMatchObject({ errorCode: 'PROVIDER_ERROR', retryable: false });
-    expect(anthropicAdapter.read(reply(500, { type: 'error', error: { type: 'api_error', message: 'x' } }), plan())).toMatchObject({ errorCode: 'PROVIDER_ERROR', retryable: true });
+    expect(
+      anthropicAdapter.read(reply(400, { type: 'error', error: { type: 'invalid_request_error', message: 'You have reached your specified API usage limits.' } }), plan()),
+    ).toMatchObject({ errorCode: 'QUOTA_EXHAUSTED' });
+    expect(anthropicAdapter.read(reply(400, { type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens: field required' } }), plan())).toMatchObject({
+      errorCode: 'PROVIDER_ERROR',
+      retryable: false,
+    });
+    expect(anthropicAdapter.read(reply(500, { type: 'error', error: { type: 'api_error', message: 'x' } }), plan())).toMatchObject({
+      errorCode: 'PROVIDER_ERROR',
+      retryable: true,
+    });
     expect(anthropicAdapter.read(reply(200, { type: 'error', error: { type: 'overloaded_error', message: 'x' } }), plan())).toMatchObject({ errorCode: 'INVALID_RESPONSE' });
   });
 
@@ -151,7 +193,12 @@ describe('reading replies', () => {
   });
 
   it('never shows llama.cpp’s echo of the requested model as the model’s name', () => {
-    const echoed = reply(200, { model: 'gpt-3.5-turbo', choices: [{ message: { role: 'assistant', content: 'ok' } }], usage: { prompt_tokens: 31, completion_tokens: 1 }, timings: { prompt_n: 1, cache_n: 30, predicted_n: 1 } });
+    const echoed = reply(200, {
+      model: 'gpt-3.5-turbo',
+      choices: [{ message: { role: 'assistant', content: 'ok' } }],
+      usage: { prompt_tokens: 31, completion_tokens: 1 },
+      timings: { prompt_n: 1, cache_n: 30, predicted_n: 1 },
+    });
     expect(llamaCppAdapter.read(echoed, plan('qwen.gguf'))).toMatchObject({ kind: 'answer', modelName: 'qwen.gguf', timings: { promptTokens: 31, completionTokens: 1 } });
     expect(llamaCppAdapter.read(echoed, plan(null))).toMatchObject({ kind: 'answer', modelName: null });
     const noUsage = reply(200, { choices: [{ message: { role: 'assistant', content: 'ok' } }], timings: { prompt_n: 1, cache_n: 30, predicted_n: 2 } });
@@ -166,7 +213,12 @@ describe('reading replies', () => {
 });
 
 describe('fixing a refused field once', () => {
-  const planWith = (json: Record<string, unknown>, notes: ChatPlan['notes'] = []): ChatPlan => ({ kind: 'plan', request: { method: 'POST', url: new URL('http://h/v1/chat/completions'), headers: {}, json, carriesPrompt: true }, model: 'm', notes });
+  const planWith = (json: Record<string, unknown>, notes: ChatPlan['notes'] = []): ChatPlan => ({
+    kind: 'plan',
+    request: { method: 'POST', url: new URL('http://h/v1/chat/completions'), headers: {}, json, carriesPrompt: true },
+    model: 'm',
+    notes,
+  });
   const openAi = (code: string, param: string) => reply(400, { error: { message: 'x', type: 'invalid_request_error', param, code } });
 
   it('moves the budget from max_tokens to max_completion_tokens, with room to think', () => {

@@ -44,7 +44,13 @@ describe('outbound address policy', () => {
 
   it('answers in the form the caller asked for when every address is allowed', async () => {
     const lookup = policyLookup(resolverOf(['127.0.0.1', '::1']), 'loopback');
-    expect(await resolve(lookup, true)).toEqual({ error: null, result: [{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }] });
+    expect(await resolve(lookup, true)).toEqual({
+      error: null,
+      result: [
+        { address: '127.0.0.1', family: 4 },
+        { address: '::1', family: 6 },
+      ],
+    });
     expect(await resolve(lookup, false)).toEqual({ error: null, result: '127.0.0.1' });
   });
 

@@ -14,7 +14,18 @@ describe('reading provider error bodies', () => {
     ['vLLM', { object: 'error', message: 'The model `x` does not exist.', type: 'NotFoundError', code: 404 }, 'NotFoundError', '404'],
     ['Ollama', { error: 'model "x" not found, try pulling it first' }, null, null],
     ['Gemini', [{ error: { code: 400, message: 'API key not valid.', status: 'INVALID_ARGUMENT' } }], 'INVALID_ARGUMENT', '400'],
-    ['Mistral', { object: 'error', message: { detail: [{ type: 'extra_forbidden', loc: ['body', 'store'], msg: 'Extra inputs are not permitted' }] }, type: 'invalid_request_error', param: null, code: null }, 'invalid_request_error', 'extra_forbidden'],
+    [
+      'Mistral',
+      {
+        object: 'error',
+        message: { detail: [{ type: 'extra_forbidden', loc: ['body', 'store'], msg: 'Extra inputs are not permitted' }] },
+        type: 'invalid_request_error',
+        param: null,
+        code: null,
+      },
+      'invalid_request_error',
+      'extra_forbidden',
+    ],
     ['OpenRouter', { error: { code: 402, message: 'Insufficient credits.', metadata: {} } }, null, '402'],
   ])('understands the %s shape', (_name, json, type, code) => {
     const fields = errorFields(json);
@@ -24,9 +35,24 @@ describe('reading provider error bodies', () => {
 
   it('finds the fields an error names: OpenAI’s param, every entry of a validation list', () => {
     expect(errorFields({ error: { message: 'x', type: 'invalid_request_error', param: 'max_tokens', code: 'unsupported_parameter' } })?.params).toEqual(['max_tokens']);
-    const mistral = { object: 'error', message: { detail: [{ type: 'extra_forbidden', loc: ['body', 'a'] }, { type: 'extra_forbidden', loc: ['body', 'b'] }, { type: 'missing', loc: ['body', 'c'] }] }, type: 'invalid_request_error', param: null, code: null };
+    const mistral = {
+      object: 'error',
+      message: {
+        detail: [
+          { type: 'extra_forbidden', loc: ['body', 'a'] },
+          { type: 'extra_forbidden', loc: ['body', 'b'] },
+          { type: 'missing', loc: ['body', 'c'] },
+        ],
+      },
+      type: 'invalid_request_error',
+      param: null,
+      code: null,
+    };
     expect(errorFields(mistral)).toMatchObject({ code: 'extra_forbidden', params: ['a', 'b'], message: '' });
-    expect(errorFields({ detail: [{ type: 'extra_forbidden', loc: ['body', 'store'], msg: 'Extra inputs are not permitted' }] })).toMatchObject({ code: 'extra_forbidden', params: ['store'] });
+    expect(errorFields({ detail: [{ type: 'extra_forbidden', loc: ['body', 'store'], msg: 'Extra inputs are not permitted' }] })).toMatchObject({
+      code: 'extra_forbidden',
+      params: ['store'],
+    });
   });
 
   it('finds nothing in bodies that are not errors', () => {

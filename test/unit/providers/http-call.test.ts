@@ -15,7 +15,10 @@ describe('got errors, reduced', () => {
 
     const error = await got
       .post(`http://127.0.0.1:${port}/v1/chat/completions?api-version=1`, { headers: { authorization: `Bearer ${KEY}` }, json: { prompt: PROMPT }, retry: { limit: 0 } })
-      .then(() => null, (e: unknown) => e);
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     // The raw error does carry both, which is why it must never be logged as is.
     expect(JSON.stringify((error as { options: unknown }).options)).toContain(KEY);
 

@@ -67,7 +67,9 @@ describe('Anthropic SSE', () => {
     expect(folded.body).toMatchObject({ type: 'message', model: 'claude-haiku-4-5', content: [{ type: 'text', text: 'Ready' }], usage: { input_tokens: 9, output_tokens: 2 } });
     expect(folded.deltaTimes).toHaveLength(2);
 
-    const failed = foldAnthropic(sseMessages(pieces(event('message_start', { message: { model: 'x' } }) + event('error', { error: { type: 'overloaded_error', message: 'Overloaded' } }), 9)));
+    const failed = foldAnthropic(
+      sseMessages(pieces(event('message_start', { message: { model: 'x' } }) + event('error', { error: { type: 'overloaded_error', message: 'Overloaded' } }), 9)),
+    );
     expect(failed.error).toEqual({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
   });
 });
@@ -90,7 +92,12 @@ describe('Ollama NDJSON', () => {
 describe('speed figures', () => {
   test('the provider’s own rate wins; counts over the stream come next; counted pieces last', () => {
     const stream = { startedAt: 100, deltaTimes: [400, 450, 500, 550, 600] };
-    expect(speedFigures({ completionTokens: 5, tokensPerSecond: 33.3 }, stream)).toEqual({ timeToFirstTokenMs: 300, outputTokens: 5, tokensPerSecond: 33.3, tokensPerSecondSource: 'provider' });
+    expect(speedFigures({ completionTokens: 5, tokensPerSecond: 33.3 }, stream)).toEqual({
+      timeToFirstTokenMs: 300,
+      outputTokens: 5,
+      tokensPerSecond: 33.3,
+      tokensPerSecondSource: 'provider',
+    });
     expect(speedFigures({ completionTokens: 9 }, stream)).toMatchObject({ tokensPerSecond: 40, tokensPerSecondSource: 'provider' });
     expect(speedFigures(null, stream)).toMatchObject({ outputTokens: 5, tokensPerSecond: 20, tokensPerSecondSource: 'estimated' });
     expect(speedFigures({ completionTokens: 4, evalMs: 200 }, null)).toEqual({ outputTokens: 4, tokensPerSecond: 20, tokensPerSecondSource: 'provider' });
@@ -104,7 +111,9 @@ describe('speed figures', () => {
   test('the verdict reads the figures in the learner’s language', () => {
     expect(speedVerdict('en', { timeToFirstTokenMs: 400, tokensPerSecond: 60 }, 900)).toBe('Fast: the answer started after 0.4 s and came at about 45 words a second.');
     expect(speedVerdict('es', { timeToFirstTokenMs: 400, tokensPerSecond: 60 }, 900)).toBe('Rápido: la respuesta empezó a los 0,4 s y llegó a unas 45 palabras por segundo.');
-    expect(speedVerdict('en', { timeToFirstTokenMs: 12_000, coldStart: true, loadMs: 11_000 }, 12_500)).toBe('The first answer took 12.0 s because the model had to load; the next ones will be faster.');
+    expect(speedVerdict('en', { timeToFirstTokenMs: 12_000, coldStart: true, loadMs: 11_000 }, 12_500)).toBe(
+      'The first answer took 12.0 s because the model had to load; the next ones will be faster.',
+    );
     expect(speedVerdict('en', { timeToFirstTokenMs: 5200, tokensPerSecond: 3 }, 9000)).toMatch(/^Slow: .* A smaller model or a faster computer would help\.$/);
     expect(speedVerdict('en', {}, 900)).toBeNull();
   });

@@ -68,7 +68,7 @@ test.each(cases)('%s: the same answer as the full check', (_name, change) => {
   expect(withoutPosition(indexAnswer(draft))).toBe(withoutPosition(fullAnswer(draft)));
 });
 
-test('the index carries over: a second commit is checked against the first one\'s names', () => {
+test("the index carries over: a second commit is checked against the first one's names", () => {
   const added = storedProfile({ name: 'Gamma' });
   const first = frozen(draftOf((d) => void d.profiles.push(added)));
   const index = VaultIndex.of(base).next(first);

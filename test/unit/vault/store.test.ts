@@ -177,11 +177,15 @@ const corruptions: [string, (good: Buffer) => Buffer | string, 'parse' | 'invari
   ['not JSON', () => 'profiles: [oops', 'parse'],
   ['JSON null', () => 'null', 'invariant'],
   ['breaking an invariant (two active-less profiles)', (good) => JSON.stringify({ ...JSON.parse(good.toString()), activeProfileId: null }), 'invariant'],
-  ['breaking an invariant (duplicate names)', (good) => {
-    const data = JSON.parse(good.toString()) as VaultData;
-    (data.profiles[1] as { name: string }).name = (data.profiles[0] as { name: string }).name.toLowerCase();
-    return JSON.stringify(data);
-  }, 'invariant'],
+  [
+    'breaking an invariant (duplicate names)',
+    (good) => {
+      const data = JSON.parse(good.toString()) as VaultData;
+      (data.profiles[1] as { name: string }).name = (data.profiles[0] as { name: string }).name.toLowerCase();
+      return JSON.stringify(data);
+    },
+    'invariant',
+  ],
 ];
 
 test.each(corruptions)('a %s file is unreadable: reads and commits refused, the bytes untouched, repair + reload recovers', async (_label, corrupt, reason) => {

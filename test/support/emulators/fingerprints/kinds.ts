@@ -85,7 +85,13 @@ function llamaCppRoutes(models: string[], version: string): Handler {
       '/': (res) => textBody(res, 200, '<!doctype html><html><head><title>llama.cpp - chat</title></head><body></body></html>', 'text/html; charset=utf-8'),
       '/health': (res) => json(res, 200, { status: 'ok' }),
       '/props': (res) =>
-        json(res, 200, { default_generation_settings: { n_ctx: 4096 }, total_slots: 1, model_path: `/models/${models[0] ?? 'model.gguf'}`, chat_template: '', build_info: version }),
+        json(res, 200, {
+          default_generation_settings: { n_ctx: 4096 },
+          total_slots: 1,
+          model_path: `/models/${models[0] ?? 'model.gguf'}`,
+          chat_template: '',
+          build_info: version,
+        }),
       '/v1/models': (res) => json(res, 200, openAiList(models, 'llamacpp', { meta: { n_ctx_train: 32768 } })),
       '/models': (res) => json(res, 200, openAiList(models, 'llamacpp')),
     },
@@ -119,7 +125,14 @@ export function handlerFor(kind: EmulatorKind, models: string[], version?: strin
           '/api/version': (res) => json(res, 200, { version: version ?? '0.5.7' }),
           '/api/tags': (res) =>
             json(res, 200, {
-              models: models.map((name) => ({ name, model: name, modified_at: '2026-11-01T10:00:00Z', size: 2_019_393_189, digest: 'a80c4f17acd5', details: { format: 'gguf', family: 'llama' } })),
+              models: models.map((name) => ({
+                name,
+                model: name,
+                modified_at: '2026-11-01T10:00:00Z',
+                size: 2_019_393_189,
+                digest: 'a80c4f17acd5',
+                details: { format: 'gguf', family: 'llama' },
+              })),
             }),
           '/v1/models': (res) => json(res, 200, openAiList(models, 'library')),
         },
@@ -145,8 +158,28 @@ export function handlerFor(kind: EmulatorKind, models: string[], version?: strin
             json(res, 200, {
               object: 'list',
               data: [
-                ...models.map((id, i) => ({ id, object: 'model', type: 'llm', publisher: 'lmstudio-community', arch: 'qwen2', compatibility_type: 'gguf', quantization: 'Q4_K_M', state: i === 0 ? 'loaded' : 'not-loaded', max_context_length: 32768 })),
-                { id: 'text-embedding-nomic-embed-text-v1.5', object: 'model', type: 'embeddings', publisher: 'nomic-ai', arch: 'nomic-bert', compatibility_type: 'gguf', quantization: 'Q4_K_M', state: 'not-loaded', max_context_length: 2048 },
+                ...models.map((id, i) => ({
+                  id,
+                  object: 'model',
+                  type: 'llm',
+                  publisher: 'lmstudio-community',
+                  arch: 'qwen2',
+                  compatibility_type: 'gguf',
+                  quantization: 'Q4_K_M',
+                  state: i === 0 ? 'loaded' : 'not-loaded',
+                  max_context_length: 32768,
+                })),
+                {
+                  id: 'text-embedding-nomic-embed-text-v1.5',
+                  object: 'model',
+                  type: 'embeddings',
+                  publisher: 'nomic-ai',
+                  arch: 'nomic-bert',
+                  compatibility_type: 'gguf',
+                  quantization: 'Q4_K_M',
+                  state: 'not-loaded',
+                  max_context_length: 2048,
+                },
               ],
             }),
           '/v1/models': (res) => json(res, 200, openAiList(models, 'organization_owner')),

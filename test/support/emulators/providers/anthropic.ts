@@ -46,7 +46,11 @@ export function anthropicHandler(state: EmulatorState<AnthropicScenario>): Handl
           headers: scenario.retryAfterSeconds !== undefined ? { 'retry-after': String(scenario.retryAfterSeconds) } : {},
         });
       case 'credit-exhausted':
-        return ex.json(400, anthropicError('invalid_request_error', 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.'), delay);
+        return ex.json(
+          400,
+          anthropicError('invalid_request_error', 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.'),
+          delay,
+        );
       case 'overloaded':
         return ex.json(529, anthropicError('overloaded_error', 'Overloaded'), delay);
       case 'success':

@@ -41,14 +41,29 @@ export function azureHandler(state: EmulatorState<AzureScenario>): Handler {
     const delay = { delayMs: scenario.delayMs ?? 0 };
     const deployment = match ? decodeURIComponent(match[1] ?? '') : String(model);
     const notFound = (): void =>
-      ex.json(404, { error: { code: 'DeploymentNotFound', message: 'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.' } }, delay);
+      ex.json(
+        404,
+        {
+          error: {
+            code: 'DeploymentNotFound',
+            message: 'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.',
+          },
+        },
+        delay,
+      );
     switch (scenario.name) {
       case 'deployment-not-found':
         return notFound();
       case 'unauthorized':
         return ex.json(
           401,
-          { error: { code: '401', message: 'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.' } },
+          {
+            error: {
+              code: '401',
+              message:
+                'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.',
+            },
+          },
           delay,
         );
       case 'rate-limited': {
@@ -57,7 +72,12 @@ export function azureHandler(state: EmulatorState<AzureScenario>): Handler {
         if (scenario.retryAfterMs !== undefined) headers['retry-after-ms'] = String(scenario.retryAfterMs);
         return ex.json(
           429,
-          { error: { code: '429', message: `Requests to the ChatCompletions_Create Operation under Azure OpenAI API version ${AZURE_EMULATOR_API_VERSION} have exceeded token rate limit of your current pricing tier.` } },
+          {
+            error: {
+              code: '429',
+              message: `Requests to the ChatCompletions_Create Operation under Azure OpenAI API version ${AZURE_EMULATOR_API_VERSION} have exceeded token rate limit of your current pricing tier.`,
+            },
+          },
           { ...delay, headers },
         );
       }
@@ -71,7 +91,10 @@ export function azureHandler(state: EmulatorState<AzureScenario>): Handler {
               param: 'prompt',
               code: 'content_filter',
               status: 400,
-              innererror: { code: 'ResponsibleAIPolicyViolation', content_filter_result: { hate: { filtered: false, severity: 'safe' }, jailbreak: { filtered: true, detected: true } } },
+              innererror: {
+                code: 'ResponsibleAIPolicyViolation',
+                content_filter_result: { hate: { filtered: false, severity: 'safe' }, jailbreak: { filtered: true, detected: true } },
+              },
             },
           },
           delay,
@@ -80,7 +103,17 @@ export function azureHandler(state: EmulatorState<AzureScenario>): Handler {
         const answer = chatCompletion('gpt-4o-2024-08-06', '', { prompt: 14, completion: 0 });
         return ex.json(
           200,
-          { ...answer, choices: [{ index: 0, finish_reason: 'content_filter', message: { role: 'assistant', content: null }, content_filter_results: { violence: { filtered: true, severity: 'medium' } } }] },
+          {
+            ...answer,
+            choices: [
+              {
+                index: 0,
+                finish_reason: 'content_filter',
+                message: { role: 'assistant', content: null },
+                content_filter_results: { violence: { filtered: true, severity: 'medium' } },
+              },
+            ],
+          },
           delay,
         );
       }

@@ -61,14 +61,30 @@ export function llamaCppHandler(state: EmulatorState<LlamaCppScenario>, options:
     if (request.method === 'GET' && (path === '/models' || path === '/v1/models')) {
       return ex.json(200, {
         object: 'list',
-        data: [{ id: options.alias ?? modelPath, object: 'model', created: 1_700_000_000, owned_by: 'llamacpp', meta: { vocab_type: 2, n_vocab: 151_936, n_ctx_train: 32_768, n_embd: 3584, n_params: 7_615_616_512, size: 4_677_120_000 } }],
+        data: [
+          {
+            id: options.alias ?? modelPath,
+            object: 'model',
+            created: 1_700_000_000,
+            owned_by: 'llamacpp',
+            meta: { vocab_type: 2, n_vocab: 151_936, n_ctx_train: 32_768, n_embd: 3584, n_params: 7_615_616_512, size: 4_677_120_000 },
+          },
+        ],
       });
     }
     if (request.method === 'GET' && path === '/props') {
-      return ex.json(200, { default_generation_settings: { n_ctx: 4096 }, total_slots: 1, model_path: modelPath, chat_template: '', modalities: { vision: false, audio: false }, build_info: 'b4748-0d559580' });
+      return ex.json(200, {
+        default_generation_settings: { n_ctx: 4096 },
+        total_slots: 1,
+        model_path: modelPath,
+        chat_template: '',
+        modalities: { vision: false, audio: false },
+        build_info: 'b4748-0d559580',
+      });
     }
     if (request.method !== 'POST' || !CHAT_PATHS.has(path)) return llamaError(ex, 404, 'File Not Found', 'not_found_error');
-    if (request.json === undefined) return llamaError(ex, 500, '[json.exception.parse_error.101] parse error at line 1, column 1: syntax error while parsing value', 'server_error');
+    if (request.json === undefined)
+      return llamaError(ex, 500, '[json.exception.parse_error.101] parse error at line 1, column 1: syntax error while parsing value', 'server_error');
     const problem = messagesViolation(request.json);
     if (problem) return void ex.reject(problem);
 
@@ -78,9 +94,14 @@ export function llamaCppHandler(state: EmulatorState<LlamaCppScenario>, options:
     lastPrompt = request.body;
     return ex.json(
       200,
-      chatCompletion(typeof body.model === 'string' ? body.model : 'gpt-3.5-turbo', scenario.reply ?? 'Ready.', { prompt: total, completion: 3 }, {
-        timings: { cache_n: cached, prompt_n: total - cached, prompt_ms: 35.1, predicted_n: 3, predicted_ms: 360.4, predicted_per_second: 8.3 },
-      }),
+      chatCompletion(
+        typeof body.model === 'string' ? body.model : 'gpt-3.5-turbo',
+        scenario.reply ?? 'Ready.',
+        { prompt: total, completion: 3 },
+        {
+          timings: { cache_n: cached, prompt_n: total - cached, prompt_ms: 35.1, predicted_n: 3, predicted_ms: 360.4, predicted_per_second: 8.3 },
+        },
+      ),
       { delayMs },
     );
   };

@@ -12,11 +12,10 @@ import { chatCompletion } from './chat-completion.js';
 import { REAL_REPLIES, type RealReplyName } from './real-replies.js';
 import type { EmulatorState } from './state.js';
 
-export type OpenAiScenario = { delayMs?: number } & (
-  /**
-   * `reasoning` makes the model behave as a reasoning model whatever its name (a gateway's alias
-   * for gpt-5); `thinkingTokens` is how much hidden reasoning it spends before answering.
-   */
+export type OpenAiScenario = { delayMs?: number } /**
+ * `reasoning` makes the model behave as a reasoning model whatever its name (a gateway's alias
+ * for gpt-5); `thinkingTokens` is how much hidden reasoning it spends before answering.
+ */ & (
   | { name: 'success'; reply?: string; model?: string; reasoning?: boolean; thinkingTokens?: number }
   | { name: 'real'; reply: RealReplyName }
   | { name: 'unauthorized' }
@@ -42,8 +41,23 @@ export interface OpenAiOptions {
 
 /** The body fields Mistral's chat completions accept (docs.mistral.ai API reference). */
 const MISTRAL_FIELDS = new Set([
-  'model', 'messages', 'temperature', 'top_p', 'max_tokens', 'stream', 'stop', 'random_seed', 'response_format', 'tools', 'tool_choice',
-  'presence_penalty', 'frequency_penalty', 'n', 'prediction', 'parallel_tool_calls', 'safe_prompt',
+  'model',
+  'messages',
+  'temperature',
+  'top_p',
+  'max_tokens',
+  'stream',
+  'stop',
+  'random_seed',
+  'response_format',
+  'tools',
+  'tool_choice',
+  'presence_penalty',
+  'frequency_penalty',
+  'n',
+  'prediction',
+  'parallel_tool_calls',
+  'safe_prompt',
 ]);
 
 /** OpenAI's reasoning families; `gpt-5-chat-latest` is the non-reasoning snapshot. */
@@ -65,7 +79,13 @@ function reasoningReply(ex: Exchange, model: string, body: Record<string, unknow
     return true;
   }
   if (body.temperature !== undefined && body.temperature !== 1) {
-    unsupported(ex, 'unsupported_value', 'temperature', `Unsupported value: 'temperature' does not support ${String(body.temperature)} with this model. Only the default (1) value is supported.`, delayMs);
+    unsupported(
+      ex,
+      'unsupported_value',
+      'temperature',
+      `Unsupported value: 'temperature' does not support ${String(body.temperature)} with this model. Only the default (1) value is supported.`,
+      delayMs,
+    );
     return true;
   }
   if (body.reasoning_effort !== undefined && model.startsWith('o1-mini')) {
@@ -153,7 +173,15 @@ export function openAiHandler(state: EmulatorState<OpenAiScenario>, options: Ope
       }
       case 'unauthorized':
         // OpenAI quotes the key it refused; the service must never pass this message on.
-        return ex.json(401, openAiError(`Incorrect API key provided: ${state.apiKey ?? ''}. You can find your API key at https://platform.openai.com/account/api-keys.`, 'invalid_request_error', 'invalid_api_key'), delay);
+        return ex.json(
+          401,
+          openAiError(
+            `Incorrect API key provided: ${state.apiKey ?? ''}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+            'invalid_request_error',
+            'invalid_api_key',
+          ),
+          delay,
+        );
       case 'insufficient-quota':
         return ex.json(429, openAiError('You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', 'insufficient_quota'), delay);
       case 'rate-limited':

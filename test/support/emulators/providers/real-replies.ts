@@ -18,18 +18,34 @@ export const REAL_REPLIES = {
   /** OpenAI 429, rate: retryable; the wait in Azure's precise header wins over `retry-after`. */
   'openai-rate-limit': {
     status: 429,
-    body: { error: { message: 'Rate limit reached for gpt-4o in organization org-x on tokens per min (TPM): Limit 10000, Used 9348, Requested 5086. Please try again in 26.604s.', type: 'tokens', param: null, code: 'rate_limit_exceeded' } },
+    body: {
+      error: {
+        message: 'Rate limit reached for gpt-4o in organization org-x on tokens per min (TPM): Limit 10000, Used 9348, Requested 5086. Please try again in 26.604s.',
+        type: 'tokens',
+        param: null,
+        code: 'rate_limit_exceeded',
+      },
+    },
     headers: { 'retry-after-ms': '26604', 'retry-after': '27' },
   },
   /** OpenAI 429, quota: permanent until billing is fixed. */
   'openai-quota': {
     status: 429,
-    body: { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } },
+    body: {
+      error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' },
+    },
   },
   /** OpenAI reasoning models (o1, o3-mini, gpt-5…) given `max_tokens`. */
   'openai-max-tokens-refused': {
     status: 400,
-    body: { error: { message: "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", type: 'invalid_request_error', param: 'max_tokens', code: 'unsupported_parameter' } },
+    body: {
+      error: {
+        message: "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+        type: 'invalid_request_error',
+        param: 'max_tokens',
+        code: 'unsupported_parameter',
+      },
+    },
   },
   /** Gemini's OpenAI-compatible endpoint: errors come as a JSON list, `status` a gRPC name. */
   'gemini-bad-key': {
@@ -57,7 +73,13 @@ export const REAL_REPLIES = {
   /** Azure: `code` is a string, here a number in a string. */
   'azure-unauthorized': {
     status: 401,
-    body: { error: { code: '401', message: 'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.' } },
+    body: {
+      error: {
+        code: '401',
+        message:
+          'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.',
+      },
+    },
   },
   /** vLLM before the OpenAI-style wrapper: a flat `{object:"error"}` with a numeric code. */
   'vllm-old-not-found': { status: 404, body: { object: 'error', message: 'The model `llama3` does not exist.', type: 'NotFoundError', param: null, code: 404 } },

@@ -111,7 +111,13 @@ class StreamWriter {
     const type = this.format === 'ollama' ? 'application/x-ndjson' : 'text/event-stream';
     this.ex.res.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache' });
     if (this.format === 'anthropic') {
-      this.sse({ type: 'message_start', message: { id: 'msg_emulated', type: 'message', role: 'assistant', model: this.model, content: [], stop_reason: null, usage: { input_tokens: 14, output_tokens: 1 } } }, 'message_start');
+      this.sse(
+        {
+          type: 'message_start',
+          message: { id: 'msg_emulated', type: 'message', role: 'assistant', model: this.model, content: [], stop_reason: null, usage: { input_tokens: 14, output_tokens: 1 } },
+        },
+        'message_start',
+      );
       this.sse({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start');
       this.sse({ type: 'ping' }, 'ping');
     } else if (this.format !== 'ollama') {
@@ -123,7 +129,8 @@ class StreamWriter {
 
   token(text: string): void {
     if (this.format === 'anthropic') this.sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }, 'content_block_delta');
-    else if (this.format === 'ollama') this.ex.res.write(`${JSON.stringify({ model: this.model, created_at: '2025-01-31T10:00:00.000Z', message: { role: 'assistant', content: text }, done: false })}\n`);
+    else if (this.format === 'ollama')
+      this.ex.res.write(`${JSON.stringify({ model: this.model, created_at: '2025-01-31T10:00:00.000Z', message: { role: 'assistant', content: text }, done: false })}\n`);
     else this.sse(this.chunk([{ index: 0, delta: { content: text }, finish_reason: null }]));
   }
 
@@ -145,12 +152,31 @@ class StreamWriter {
       this.sse({ type: 'message_stop' }, 'message_stop');
     } else if (this.format === 'ollama') {
       const evalNs = Math.max(1, Math.round(generationMs * NS_PER_MS));
-      final = { load_duration: loadNs, prompt_eval_count: 26, prompt_eval_duration: 130_000_000, eval_count: tokens, eval_duration: evalNs, total_duration: loadNs + 130_000_000 + evalNs };
-      this.ex.res.write(`${JSON.stringify({ model: this.model, created_at: '2025-01-31T10:00:01.000Z', message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', ...final })}\n`);
+      final = {
+        load_duration: loadNs,
+        prompt_eval_count: 26,
+        prompt_eval_duration: 130_000_000,
+        eval_count: tokens,
+        eval_duration: evalNs,
+        total_duration: loadNs + 130_000_000 + evalNs,
+      };
+      this.ex.res.write(
+        `${JSON.stringify({ model: this.model, created_at: '2025-01-31T10:00:01.000Z', message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', ...final })}\n`,
+      );
     } else {
-      const timings = this.format === 'llama.cpp'
-        ? { timings: { cache_n: 0, prompt_n: 12, prompt_ms: 35.1, predicted_n: tokens, predicted_ms: generationMs, predicted_per_second: generationMs > 0 ? (tokens / generationMs) * 1000 : 0 } }
-        : {};
+      const timings =
+        this.format === 'llama.cpp'
+          ? {
+              timings: {
+                cache_n: 0,
+                prompt_n: 12,
+                prompt_ms: 35.1,
+                predicted_n: tokens,
+                predicted_ms: generationMs,
+                predicted_per_second: generationMs > 0 ? (tokens / generationMs) * 1000 : 0,
+              },
+            }
+          : {};
       // llama.cpp since PR ggml-org/llama.cpp#15444 (see #16048) always ends with a `choices: []` chunk holding usage and timings.
       const usageChunk = this.includeUsage || this.format === 'llama.cpp';
       final = { ...(usageChunk ? { usage } : {}), ...timings };
@@ -213,7 +239,7 @@ export function streamable(format: StreamFormat, inner: Handler, control: Stream
     const problem = streamOptionsViolation(json);
     if (problem) return void ex.reject(problem);
     if (control.script.refuseStreamOptions && json.stream_options !== undefined) {
-      return ex.json(400, { error: { message: "Unrecognized request argument supplied: stream_options", type: 'invalid_request_error', param: 'stream_options', code: null } });
+      return ex.json(400, { error: { message: 'Unrecognized request argument supplied: stream_options', type: 'invalid_request_error', param: 'stream_options', code: null } });
     }
     const includeUsage = asRecord(json.stream_options).include_usage === true && !control.script.noUsage;
     const { stream: _stream, stream_options: _options, ...rest } = json;
