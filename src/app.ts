@@ -50,7 +50,7 @@ export interface AppDeps {
 }
 
 /** Every default createApp applies, in one place. */
-export const APP_DEFAULTS = {
+const APP_DEFAULTS = {
   rateLimits: { test: { limit: 30, windowMs: 60_000 }, discover: { limit: 10, windowMs: 60_000 } },
   bodyLimitBytes: 64 * 1024,
   allowedOrigins: [] as readonly string[],

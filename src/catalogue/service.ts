@@ -68,9 +68,9 @@ interface Entry {
   fetched: Promise<Fetched>;
 }
 
-export const DEFAULT_LIST_TIMEOUT_MS = 15_000;
-export const DEFAULT_MAX_LIST_BYTES = 4 * 1024 * 1024;
-export const DEFAULT_CACHE_TTL_MS = 60_000;
+const DEFAULT_LIST_TIMEOUT_MS = 15_000;
+const DEFAULT_MAX_LIST_BYTES = 4 * 1024 * 1024;
+const DEFAULT_CACHE_TTL_MS = 60_000;
 /** Names inside sentences are shortened so a message stays readable and within the contract's length. */
 const PARAM_MAX_CHARS = 60;
 const HOST_PARAM_MAX_CHARS = 100;

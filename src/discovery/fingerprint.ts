@@ -20,7 +20,7 @@ export const FINGERPRINT_PATHS = {
 /** The first request: it both shows that something answers and lists most servers' models. */
 export const MODELS_PATH = '/v1/models';
 
-export type FingerprintName = keyof typeof FINGERPRINT_PATHS;
+type FingerprintName = keyof typeof FINGERPRINT_PATHS;
 /** A fingerprint path, or `bogus`: a nonsense path that shows how the server answers the unknown. */
 export type StepName = FingerprintName | 'bogus';
 

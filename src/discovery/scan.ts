@@ -50,7 +50,7 @@ async function askUntilNamed(models: ProbeResponse, port: number, ask: (step: St
  * refused connection), then the fingerprint paths a few at a time. `null` when nothing answered
  * or the answers are not a model server's.
  */
-export async function probeCandidate(candidate: Candidate, options: ProbeOptions, server = new Limiter(MAX_IN_FLIGHT_PER_SERVER)): Promise<RawFinding | null> {
+async function probeCandidate(candidate: Candidate, options: ProbeOptions, server = new Limiter(MAX_IN_FLIGHT_PER_SERVER)): Promise<RawFinding | null> {
   const target: ProbeTarget = { address: candidate.address, port: candidate.port, hostHeader: `${candidate.urlHost}:${candidate.port}` };
   const started = performance.now();
   const models = await server.run(() => probe(target, MODELS_PATH, options));

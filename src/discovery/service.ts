@@ -20,8 +20,6 @@ export type {
   DiscoveryConfig,
   DiscoveryFinding,
   ExistingProfileRef,
-  Exposure,
-  ServerKind,
 } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 3_000;

@@ -54,7 +54,7 @@ function fieldName(locale: Locale, pointer: string): string {
   return translate(locale, 'field.item', { field: segments.pop() ?? 'body', position: Number(last) + 1 });
 }
 
-export function fieldErrorMessage(locale: Locale, error: FieldError): string {
+function fieldErrorMessage(locale: Locale, error: FieldError): string {
   const params = localiseParams(locale, { field: fieldName(locale, error.pointer), ...error.params });
   return translate(locale, error.messageKey, params, error.fallback ?? translate(locale, 'field.invalid', params));
 }

@@ -17,19 +17,7 @@ import { outboundCall, type CallOptions, type CallResult } from '../providers/ht
 import { llamaCppAdapter } from '../providers/llama-cpp.js';
 import { ollamaAdapter } from '../providers/ollama.js';
 import { openAiCompatibleAdapter } from '../providers/openai-compatible.js';
-import type {
-  ChatAnswer,
-  ChatPlan,
-  Exchange,
-  Note,
-  OutboundRequest,
-  OutcomeErrorCode,
-  ProviderAdapter,
-  ProviderFailure,
-  ProviderReply,
-  ProviderTimings,
-  ProviderType,
-} from '../providers/types.js';
+import type { ChatAnswer, ChatPlan, Exchange, Note, OutboundRequest, OutcomeErrorCode, ProviderAdapter, ProviderFailure, ProviderReply, ProviderType } from '../providers/types.js';
 import { failureTexts, noteText, successText } from './messages.js';
 import { cleanText, clip, previewOf } from './preview.js';
 import { redactDeep, redactText, secretsOf } from './redact.js';

@@ -16,7 +16,7 @@ export type SpeedFigures = Pick<Outcome, 'timeToFirstTokenMs' | 'tokensPerSecond
  * above the first and below a real load of even a small model; a shorter load would not change
  * what the learner feels anyway.
  */
-export const COLD_START_MS = 500;
+const COLD_START_MS = 500;
 /** OpenAI's rule of thumb for English text: 100 tokens are about 75 words. */
 const WORDS_PER_TOKEN = 0.75;
 /** Silent reading runs at about 4 words a second; twice that outruns any reader. */

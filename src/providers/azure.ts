@@ -13,7 +13,7 @@ import { failure, isSuccessStatus, joinUrl } from './classify.js';
 import { classifyError } from './error-meanings.js';
 import type { ChatAnswer, ChatPlan, ChatTarget, ProviderAdapter, ProviderFailure, ProviderReply } from './types.js';
 
-export const AZURE_API_VERSION = '2024-10-21';
+const AZURE_API_VERSION = '2024-10-21';
 const FOUNDRY_HOST = /\.services\.ai\.azure\.com$/i;
 
 /** The resource's root: whatever the learner pasted after `/openai` is rebuilt from the deployment. */

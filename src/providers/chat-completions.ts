@@ -10,13 +10,13 @@ import type { ChatAnswer, ChatPlan, Note, ProviderFailure, ProviderReply, Provid
 /** Enough for a one-line answer; a test should not run up a bill or a long generation. */
 export const TEST_MAX_TOKENS = 64;
 /** Reasoning models spend their budget thinking before they answer: 64 leaves nothing for the answer. */
-export const REASONING_MAX_TOKENS = 1024;
+const REASONING_MAX_TOKENS = 1024;
 
 /**
  * OpenAI's reasoning families (o1, o3, o4-mini, gpt-5 and later) refuse `max_tokens` and any
  * non-default `temperature`. `gpt-5-chat-latest` is the non-reasoning snapshot.
  */
-export function isReasoningModel(model: string): boolean {
+function isReasoningModel(model: string): boolean {
   const name = model.slice(model.lastIndexOf('/') + 1).toLowerCase();
   if (/^o\d/.test(name)) return true;
   return /^gpt-([5-9]|\d{2,})/.test(name) && !/^gpt-[\d.]+-chat/.test(name);

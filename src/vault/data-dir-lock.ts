@@ -28,9 +28,7 @@ export class DataDirLockedError extends Error {
     readonly dataDir: string,
     readonly pid: number | null,
   ) {
-    super(
-      `Another LLM Profiles server${pid === null ? '' : ` (pid ${pid})`} is already using ${dataDir}. ` + 'Stop it first, or start this one with --data-dir pointing elsewhere.',
-    );
+    super(`Another LLM Profiles server${pid === null ? '' : ` (pid ${pid})`} is already using ${dataDir}. Stop it first, or start this one with --data-dir pointing elsewhere.`);
     this.name = 'DataDirLockedError';
   }
 }

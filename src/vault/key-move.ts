@@ -16,7 +16,7 @@ export type KeyStores = Record<KeyStoreKind, KeyStore>;
 export class KeyMoveError extends Error {}
 
 /** Where the vault's key lives by its own record; vaults from before the keyring use the file. */
-export function recordedStore(vault: ProfileVault): KeyStoreKind {
+function recordedStore(vault: ProfileVault): KeyStoreKind {
   return vault.snapshot().keyStore ?? 'file';
 }
 

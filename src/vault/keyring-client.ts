@@ -61,7 +61,7 @@ process.stdout.write('{"ready":true}\\n');
 const STARTUP_LIMIT_MS = 10_000;
 
 /** Platform wording → reason. A locked collection answers "unlock prompt was dismissed" (no one can be prompted). */
-export function reasonOf(message: string): KeyringReason {
+function reasonOf(message: string): KeyringReason {
   if (/platform failure/i.test(message)) return 'keyring-absent';
   if (/lock|prompt|access platform storage/i.test(message)) return 'keyring-locked';
   return 'keyring-absent';
@@ -161,7 +161,7 @@ export class KeyringClient {
     child.on('error', () => undefined);
     let markReady: (ready: boolean) => void = () => undefined;
     const ready = new Promise<boolean>((resolve) => (markReady = resolve));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
       let answer: Answer | { ready: true };
       try {
         answer = JSON.parse(line) as Answer | { ready: true };

@@ -33,7 +33,7 @@ export type SafeStorageOptions = ({ store: KeyStore } | { keyFile: string; uid?:
   now?: () => number;
 };
 
-export const KEY_CHECK_AAD = 'key-check';
+const KEY_CHECK_AAD = 'key-check';
 const KEY_CHECK_PLAINTEXT = 'llm-profiles vault key check v1';
 const DEFAULT_REUSE_MS = 1000;
 

@@ -10,7 +10,6 @@ import path from 'node:path';
 import { startEmulator } from '../support/emulators/providers/index.js';
 import { startModelEmulator, type ModelEmulator, type ModelEmulatorOptions, type ModelFlavour } from '../support/emulators/providers/model-lists.js';
 import { expectContract } from '../support/contract.js';
-import { CONSENT } from '../support/builders.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const CANARY_KEY = 'sk-models-canary-5e2a-KEY-never-leaks';

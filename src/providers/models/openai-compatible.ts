@@ -46,7 +46,7 @@ function facts(entry: Record<string, unknown>): ModelFacts {
 }
 
 function isLmStudioList(list: unknown[] | null): list is unknown[] {
-  return list !== null && list.some((entry) => isRecord(entry) && typeof entry.state === 'string');
+  return list?.some((entry) => isRecord(entry) && typeof entry.state === 'string') === true;
 }
 
 export const openAiCompatibleLister: ModelLister = {

@@ -17,7 +17,7 @@ export interface ListTarget {
   local: boolean;
 }
 
-export interface ModelListing {
+interface ModelListing {
   kind: 'listing';
   models: ListedModel[];
   /** The server offered more than `maxModels`. */
@@ -31,7 +31,7 @@ export interface ModelListing {
 }
 
 /** The provider offers no way to list models with the profile's credentials. */
-export interface ListingNotSupported {
+interface ListingNotSupported {
   kind: 'not-supported';
 }
 

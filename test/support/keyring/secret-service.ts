@@ -35,7 +35,7 @@ export interface SecretService {
 }
 
 /** Fails loudly, naming what is missing, rather than letting a keyring test pass without a keyring. */
-export function assertToolsPresent(): void {
+function assertToolsPresent(): void {
   const missing = ['dbus-daemon', 'gnome-keyring-daemon', 'gdbus'].filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
   if (missing.length > 0) {
     throw new Error(`The keyring tests need ${missing.join(', ')} (Debian: apt-get install dbus gnome-keyring libglib2.0-bin; as root, scripts/ensure-test-tools.sh does it).`);

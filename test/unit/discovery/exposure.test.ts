@@ -5,7 +5,7 @@
  */
 import { DiscoveryService, interfaceAddresses } from '../../../src/discovery/service.js';
 import { startFingerprintEmulator, type FingerprintEmulator } from '../../support/emulators/fingerprints/index.js';
-import { blackHole, forwardPort } from '../../support/emulators/fingerprints/network-side.js';
+import { blackHole } from '../../support/emulators/fingerprints/network-side.js';
 import { findingAt, timed, SCAN_MS } from './support.js';
 
 const NETWORK = '127.0.0.2';

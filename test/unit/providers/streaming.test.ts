@@ -81,7 +81,7 @@ describe('Ollama NDJSON', () => {
       { model: 'llama3.2', message: { role: 'assistant', content: 'dy.' }, done: false },
       { model: 'llama3.2', message: { role: 'assistant', content: '' }, done: true, load_duration: 2e9, eval_count: 2, eval_duration: 1e8 },
     ];
-    const folded = foldOllama(ndjsonMessages(pieces(lines.map((l) => JSON.stringify(l)).join('\n') + '\n', 11)));
+    const folded = foldOllama(ndjsonMessages(pieces(`${lines.map((l) => JSON.stringify(l)).join('\n')}\n`, 11)));
     expect(folded.body).toMatchObject({ done: true, load_duration: 2e9, eval_count: 2, message: { content: 'Ready.' } });
     expect(folded.deltaTimes).toHaveLength(2);
     const failed = foldOllama(ndjsonMessages(pieces(`${JSON.stringify(lines[0])}\n{"error":"unexpected EOF"}\n`, 11)));

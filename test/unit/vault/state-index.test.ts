@@ -47,13 +47,31 @@ const cases: [string, (draft: VaultData) => void][] = [
   ['a profile replaced under its id', (d) => void (d.profiles[1] = { ...b, name: 'Beta 2' })],
   ['a rename to the other name, ignoring case and spaces', (d) => void (d.profiles[1] = { ...b, name: '  alpha ' })],
   ['the first profile renamed to the name of the second', (d) => void (d.profiles[0] = { ...a, name: 'BETA' })],
-  ['a swap of two names in one commit', (d) => void ((d.profiles[0] = { ...a, name: 'Beta' }), (d.profiles[1] = { ...b, name: 'Alpha' }))],
+  [
+    'a swap of two names in one commit',
+    (d) => {
+      d.profiles[0] = { ...a, name: 'Beta' };
+      d.profiles[1] = { ...b, name: 'Alpha' };
+    },
+  ],
   ['an added profile with an existing id', (d) => void d.profiles.push(storedProfile({ id: a.id, name: 'Gamma' }))],
   ['a kept profile listed twice', (d) => void d.profiles.push(a)],
   ['the active profile deleted', (d) => void (d.profiles = [b])],
-  ['the active profile deleted and another activated', (d) => void ((d.profiles = [b]), (d.activeProfileId = b.id))],
+  [
+    'the active profile deleted and another activated',
+    (d) => {
+      d.profiles = [b];
+      d.activeProfileId = b.id;
+    },
+  ],
   ['every profile deleted, one still active', (d) => void (d.profiles = [])],
-  ['every profile deleted, none active', (d) => void ((d.profiles = []), (d.activeProfileId = null))],
+  [
+    'every profile deleted, none active',
+    (d) => {
+      d.profiles = [];
+      d.activeProfileId = null;
+    },
+  ],
   ['a malformed added profile', (d) => void d.profiles.push({ ...storedProfile({ name: 'Gamma' }), createdAt: 'yesterday' } as StoredProfile)],
   ['an unknown top-level field', (d) => void Object.assign(d, { extra: 1 })],
   ['a malformed key check', (d) => void (d.keyCheck = { v: 2 } as unknown as VaultData['keyCheck'])],

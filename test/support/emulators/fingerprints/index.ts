@@ -2,7 +2,7 @@ import { handlerFor, DEFAULT_MODELS, type EmulatorKind } from './kinds.js';
 import { startRecordingServer, type RecordedRequest, type ServerOptions } from './recording-server.js';
 
 export type { EmulatorKind } from './kinds.js';
-export type { RecordedRequest, ServerOptions } from './recording-server.js';
+export type { ServerOptions } from './recording-server.js';
 
 export interface FingerprintEmulator {
   kind: EmulatorKind;

@@ -13,10 +13,9 @@ import { silentHandler, trickleHandler } from './stalling.js';
 import type { EmulatorState } from './state.js';
 import { streamable, type StreamControl, type StreamFormat, type StreamScript } from './streaming.js';
 
-export type { RecordedRequest } from './harness.js';
 export type { RealReplyName } from './real-replies.js';
-export type { StreamControl, StreamScript, StreamSendLog } from './streaming.js';
-export type { AnthropicScenario, AzureScenario, LlamaCppScenario, OllamaScenario, OpenAiScenario };
+export type { StreamSendLog } from './streaming.js';
+export type { AnthropicScenario, LlamaCppScenario, OpenAiScenario };
 
 export interface ScenarioByKind {
   'llama.cpp': LlamaCppScenario;
