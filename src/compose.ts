@@ -9,7 +9,6 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { createApp, type AppDeps } from './app.js';
 import { ModelCatalogue, type CatalogueDeps } from './catalogue/service.js';
-import { modelListLimit } from './catalogue/limits.js';
 import { DiagnosticsRecorder } from './diagnostics/recorder.js';
 import { DEFAULT_DISCOVERY_PORTS, DiscoveryService, interfaceAddresses, type DiscoveryConfig } from './discovery/service.js';
 import { contractLimits, findSpecPath, loadContract, servedContract, type ServedContract } from './http/contract.js';
@@ -112,7 +111,7 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
       catalogue: new ModelCatalogue({
         ...(options.promptTest?.lookup ? { lookup: options.promptTest.lookup } : {}),
         ...options.catalogue,
-        maxModels: modelListLimit(contract),
+        maxModels: contractLimits(contract).maxModels,
       }),
       discovery: new DiscoveryService(discoveryConfig, {
         ownAddresses: networkAddresses === undefined ? interfaceAddresses : () => networkAddresses,

@@ -52,7 +52,7 @@ export function servedContract(contract: ContractDocument, url: string): ServedC
   return { yaml, document: { ...contract.document, servers } };
 }
 
-type SchemaNode = { maxItems?: number; maxLength?: number; properties?: Record<string, SchemaNode>; allOf?: SchemaNode[] };
+type SchemaNode = { maxItems?: number; maxLength?: number; properties?: Record<string, SchemaNode>; allOf?: SchemaNode[]; oneOf?: SchemaNode[] };
 
 function schemaOf(contract: ContractDocument, name: string): SchemaNode {
   const schemas = (contract.document.components as { schemas: Record<string, SchemaNode> }).schemas;
@@ -73,13 +73,16 @@ export interface ContractLimits {
   maxProfiles: number;
   /** The longest `instance` a problem may carry. */
   problemInstanceMaxLength: number;
+  /** How many models a model list holds at most (its array branch's `maxItems`). */
+  maxModels: number;
 }
 
 export function contractLimits(contract: ContractDocument): ContractLimits {
   const maxProfiles = propertyOf(schemaOf(contract, 'ProfileListResponse'), 'profiles').maxItems;
   const problemInstanceMaxLength = propertyOf(schemaOf(contract, 'Problem'), 'instance').maxLength;
-  if (maxProfiles === undefined || problemInstanceMaxLength === undefined) throw new Error('the contract lacks a limit the code relies on');
-  return { maxProfiles, problemInstanceMaxLength };
+  const maxModels = propertyOf(schemaOf(contract, 'ModelListResponse'), 'models').oneOf?.find((branch) => branch.maxItems !== undefined)?.maxItems;
+  if (maxProfiles === undefined || problemInstanceMaxLength === undefined || maxModels === undefined) throw new Error('the contract lacks a limit the code relies on');
+  return { maxProfiles, problemInstanceMaxLength, maxModels };
 }
 
 export function contractValidator(contract: ContractDocument) {

@@ -2,10 +2,10 @@
  * The vault key as 32 random bytes in a 0600 file owned by this user. A read stats the file and
  * re-reads it only when its stat signature changed, so a key put back mid-run is noticed.
  */
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { nodeFs, type FileStat, type FsLayer } from './fs-layer.js';
 import { KEY_BYTES, type KeyRead, type KeyStore } from './key-store.js';
+import { asidePattern, createByLink, sweepDebris } from './scratch-files.js';
 
 export interface FileKeyStoreOptions {
   keyFile: string;
@@ -77,21 +77,8 @@ export class FileKeyStore implements KeyStore {
    * leaves a short key file behind. Throws EEXIST when a key file is already there.
    */
   async write(key: Buffer): Promise<void> {
-    const scratch = `${this.keyFile}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    const file = await this.fs.openExclusive(scratch, KEY_MODE);
-    try {
-      await file.write(key);
-      await file.sync();
-      await file.close();
-    } catch (error) {
-      await file.close().catch(() => undefined);
-      await this.fs.unlink(scratch).catch(() => undefined);
-      throw error;
-    }
-    try {
-      await this.fs.link(scratch, this.keyFile);
-    } finally {
-      await this.fs.unlink(scratch).catch(() => undefined);
+    if (!(await createByLink(this.fs, this.keyFile, key, KEY_MODE, { sync: true }))) {
+      throw Object.assign(new Error('a key file is already there'), { code: 'EEXIST' });
     }
     try {
       await this.fs.syncDir(path.dirname(this.keyFile));
@@ -115,16 +102,7 @@ export class FileKeyStore implements KeyStore {
 
   /** Removes key files an interrupted write() left aside. */
   async sweepScratch(): Promise<void> {
-    const dir = path.dirname(this.keyFile);
-    const base = path.basename(this.keyFile).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const scratch = new RegExp(`^${base}\\.\\d+\\.[0-9a-f]{12}\\.tmp$`);
-    let names: string[];
-    try {
-      names = await this.fs.readdir(dir);
-    } catch {
-      return;
-    }
-    await Promise.all(names.filter((name) => scratch.test(name)).map((name) => this.fs.unlink(path.join(dir, name)).catch(() => undefined)));
+    await sweepDebris(this.fs, path.dirname(this.keyFile), asidePattern(this.keyFile));
   }
 
   close(): void {}

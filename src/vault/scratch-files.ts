@@ -16,7 +16,7 @@ function asideName(target: string): string {
 }
 
 /** The names `createByLink` writes aside for `target`, relative to its directory. */
-function asidePattern(target: string): RegExp {
+export function asidePattern(target: string): RegExp {
   return new RegExp(`^${escapeRegExp(path.basename(target))}\\.\\d+\\.[0-9a-f]{12}\\.tmp$`);
 }
 
