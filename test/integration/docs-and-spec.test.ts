@@ -122,8 +122,11 @@ describe('the served spec', () => {
     const served = path.join(work, 'for-types.json');
     await writeFile(served, (await server.http.get('/openapi.json')).text);
     const out = path.join(work, 'types.ts');
+    // The flags `npm run types` uses, read from package.json so they are written once.
+    const scripts = (JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const flags = (scripts.types ?? '').split(/\s+/).filter((word) => word.startsWith('--'));
     // Run outside the repo: in it, openapi-typescript follows redocly.yaml and regenerates generated/ instead.
-    await run(path.join(BIN, 'openapi-typescript'), [served, '-o', out], { cwd: work });
+    await run(path.join(BIN, 'openapi-typescript'), [served, '-o', out, ...flags], { cwd: work });
     expect(await readFile(out, 'utf8')).toBe(await readFile(path.join(ROOT, 'generated', 'llm-profiles.ts'), 'utf8'));
   }, 120_000);
 

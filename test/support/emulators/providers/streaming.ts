@@ -55,20 +55,31 @@ function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-/** The text and model of a one-piece answer in the provider's shape, or `null` when it is not an answer. */
-function answerOf(format: StreamFormat, body: unknown): { text: string; model: string } | null {
+/** A one-piece answer's text, model and why it ended, as the stream must say them too. */
+interface OnePieceAnswer {
+  text: string;
+  model: string;
+  /** The provider's own end reason (`finish_reason`, `stop_reason`, `done_reason`): a cut-off or filtered answer streams as one. */
+  ended: string | null;
+}
+
+/** The one-piece answer in the provider's shape, or `null` when it is not an answer. */
+function answerOf(format: StreamFormat, body: unknown): OnePieceAnswer | null {
   const json = asRecord(body);
+  const reason = (value: unknown): string | null => (typeof value === 'string' ? value : null);
   if (format === 'anthropic') {
     const block = asRecord(Array.isArray(json.content) ? json.content[0] : undefined);
-    return json.type === 'message' && typeof block.text === 'string' ? { text: block.text, model: String(json.model) } : null;
+    const text = typeof block.text === 'string' ? block.text : Array.isArray(json.content) && json.content.length === 0 ? '' : null;
+    return json.type === 'message' && text !== null ? { text, model: String(json.model), ended: reason(json.stop_reason) } : null;
   }
   if (format === 'ollama') {
     const message = asRecord(json.message);
-    return json.done === true && typeof message.content === 'string' ? { text: message.content, model: String(json.model) } : null;
+    return json.done === true && typeof message.content === 'string' ? { text: message.content, model: String(json.model), ended: reason(json.done_reason) } : null;
   }
   const choice = asRecord(Array.isArray(json.choices) ? json.choices[0] : undefined);
   const message = asRecord(choice.message);
-  return typeof message.content === 'string' ? { text: message.content, model: String(json.model) } : null;
+  const text = typeof message.content === 'string' ? message.content : message.content === null && 'finish_reason' in choice ? '' : null;
+  return text !== null ? { text, model: String(json.model), ended: reason(choice.finish_reason) } : null;
 }
 
 function defaultError(format: StreamFormat): unknown {
@@ -142,13 +153,13 @@ class StreamWriter {
   }
 
   /** Ends the stream with the provider's figures; returns them. */
-  finish(tokens: number, generationMs: number, loadNs: number): Record<string, unknown> {
+  finish(tokens: number, generationMs: number, loadNs: number, ended: string | null): Record<string, unknown> {
     const usage = { prompt_tokens: 12, completion_tokens: tokens, total_tokens: 12 + tokens };
     let final: Record<string, unknown>;
     if (this.format === 'anthropic') {
       final = { usage: { output_tokens: tokens } };
       this.sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop');
-      this.sse({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, ...final }, 'message_delta');
+      this.sse({ type: 'message_delta', delta: { stop_reason: ended ?? 'end_turn', stop_sequence: null }, ...final }, 'message_delta');
       this.sse({ type: 'message_stop' }, 'message_stop');
     } else if (this.format === 'ollama') {
       const evalNs = Math.max(1, Math.round(generationMs * NS_PER_MS));
@@ -161,7 +172,7 @@ class StreamWriter {
         total_duration: loadNs + 130_000_000 + evalNs,
       };
       this.ex.res.write(
-        `${JSON.stringify({ model: this.model, created_at: '2025-01-31T10:00:01.000Z', message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', ...final })}\n`,
+        `${JSON.stringify({ model: this.model, created_at: '2025-01-31T10:00:01.000Z', message: { role: 'assistant', content: '' }, done: true, done_reason: ended ?? 'stop', ...final })}\n`,
       );
     } else {
       const timings =
@@ -180,7 +191,7 @@ class StreamWriter {
       // llama.cpp since PR ggml-org/llama.cpp#15444 (see #16048) always ends with a `choices: []` chunk holding usage and timings.
       const usageChunk = this.includeUsage || this.format === 'llama.cpp';
       final = { ...(usageChunk ? { usage } : {}), ...timings };
-      this.sse(this.chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]));
+      this.sse(this.chunk([{ index: 0, delta: {}, finish_reason: ended ?? 'stop' }]));
       if (usageChunk) this.sse(this.chunk([], final));
       this.sse('[DONE]');
     }
@@ -196,7 +207,7 @@ function streamOptionsViolation(json: Record<string, unknown>): string | null {
 }
 
 /** Plays `script` for one answer. */
-function play(ex: Exchange, format: StreamFormat, answer: { text: string; model: string }, control: StreamControl, includeUsage: boolean, log: StreamSendLog): void {
+function play(ex: Exchange, format: StreamFormat, answer: OnePieceAnswer, control: StreamControl, includeUsage: boolean, log: StreamSendLog): void {
   const { script } = control;
   const pieces = answer.text.split(/(?<= )/);
   const total = script.tokens ?? pieces.length;
@@ -216,7 +227,7 @@ function play(ex: Exchange, format: StreamFormat, answer: { text: string; model:
     if (sent >= total) {
       const first = log.tokenTimes[0] ?? performance.now();
       const last = log.tokenTimes.at(-1) ?? first;
-      log.final = writer.finish(total, Math.round((last - first) * 10) / 10, loadNs);
+      log.final = writer.finish(total, Math.round((last - first) * 10) / 10, loadNs, answer.ended);
       log.endedAt = performance.now();
       return;
     }
