@@ -6,10 +6,10 @@
 import express, { Router } from 'express';
 import type { Logger } from 'pino';
 import type { DiagnosticsRecorder } from './diagnostics/recorder.js';
-import type { ModelCatalogue } from './catalogue/service.js';
-import type { DiscoveryService } from './discovery/service.js';
-import type { ProfileService } from './profiles/service.js';
-import type { PromptTestService } from './prompt-test/service.js';
+import type { ModelCatalogue } from './catalogue/model-catalogue.js';
+import type { DiscoveryService } from './discovery/discovery-service.js';
+import type { ProfileService } from './profiles/profile-service.js';
+import type { PromptTestService } from './prompt-test/prompt-test-service.js';
 import type { ProfileVault } from './vault/store.js';
 import type { SafeStorage } from './vault/safe-storage.js';
 import { requestContext } from './http/context.js';

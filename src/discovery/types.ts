@@ -1,4 +1,4 @@
-/** Shapes shared by the discovery modules; service.ts re-exports the public ones. */
+/** Shapes shared by the discovery modules; discovery-service.ts re-exports the public ones. */
 import type { components } from '../../generated/llm-profiles.js';
 
 type Schemas = components['schemas'];

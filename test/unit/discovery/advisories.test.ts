@@ -1,5 +1,5 @@
 import { KNOWN_ADVISORIES, advisoriesFor, parseVersion } from '../../../src/discovery/advisories.js';
-import { DiscoveryService } from '../../../src/discovery/service.js';
+import { DiscoveryService } from '../../../src/discovery/discovery-service.js';
 import { startFingerprintEmulator } from '../../support/emulators/fingerprints/index.js';
 import { SCAN_MS } from './support.js';
 

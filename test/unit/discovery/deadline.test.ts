@@ -1,4 +1,4 @@
-import { DEFAULT_DISCOVERY_PORTS, DiscoveryService } from '../../../src/discovery/service.js';
+import { DEFAULT_DISCOVERY_PORTS, DiscoveryService } from '../../../src/discovery/discovery-service.js';
 import { startFingerprintEmulator } from '../../support/emulators/fingerprints/index.js';
 import { closedPorts, findingAt, timed } from './support.js';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DiscoveryService } from '../../../src/discovery/service.js';
+import { DiscoveryService } from '../../../src/discovery/discovery-service.js';
 import { startFingerprintEmulator, type FingerprintEmulator } from '../../support/emulators/fingerprints/index.js';
 import { findingAt, SCAN_MS } from './support.js';
 

@@ -3,7 +3,7 @@
  * address (the injected source), 127.0.0.3 for one that black-holes, 127.0.0.4 for an address
  * that is not this computer's and must never be asked.
  */
-import { DiscoveryService, interfaceAddresses } from '../../../src/discovery/service.js';
+import { DiscoveryService, interfaceAddresses } from '../../../src/discovery/discovery-service.js';
 import { startFingerprintEmulator, type FingerprintEmulator } from '../../support/emulators/fingerprints/index.js';
 import { blackHole } from '../../support/emulators/fingerprints/network-side.js';
 import { findingAt, timed, SCAN_MS } from './support.js';

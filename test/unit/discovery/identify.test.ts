@@ -1,4 +1,4 @@
-import { DiscoveryService, type DiscoveryFinding } from '../../../src/discovery/service.js';
+import { DiscoveryService, type DiscoveryFinding } from '../../../src/discovery/discovery-service.js';
 import { startFingerprintEmulators, startFingerprintEmulator, type EmulatorKind } from '../../support/emulators/fingerprints/index.js';
 import { schemaProblems } from '../../support/contract.js';
 import { findingAt, SCAN_MS } from './support.js';

@@ -4,7 +4,7 @@
  * KoboldCpp imitates Ollama's /api/tags and answers unknown paths in plain text.
  */
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_DISCOVERY_PORTS, DiscoveryService } from '../../../src/discovery/service.js';
+import { DEFAULT_DISCOVERY_PORTS, DiscoveryService } from '../../../src/discovery/discovery-service.js';
 import { MAX_IN_FLIGHT_PER_SERVER } from '../../../src/discovery/scan.js';
 import { SMALL_SERVER, startFingerprintEmulator, startFingerprintEmulators, type FingerprintEmulator } from '../../support/emulators/fingerprints/index.js';
 import { findingAt, SCAN_MS } from './support.js';

@@ -1,6 +1,6 @@
 import type { LookupFunction } from 'node:net';
 import { ValidationError } from '../../../src/errors.js';
-import { DiscoveryService } from '../../../src/discovery/service.js';
+import { DiscoveryService } from '../../../src/discovery/discovery-service.js';
 import { startFingerprintEmulator, type FingerprintEmulator } from '../../support/emulators/fingerprints/index.js';
 
 /** A resolver for made-up names, recording what it was asked. */

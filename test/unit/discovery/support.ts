@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FingerprintEmulator } from '../../support/emulators/fingerprints/index.js';
-import type { DiscoveryFinding } from '../../../src/discovery/service.js';
+import type { DiscoveryFinding } from '../../../src/discovery/discovery-service.js';
 
 /** Ports that were free a moment ago: nothing listens there, so a connection is refused. */
 export async function closedPorts(count: number): Promise<number[]> {

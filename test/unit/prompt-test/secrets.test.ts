@@ -1,4 +1,4 @@
-import { PromptTestService, type OutboundEvent, type TestOutcome } from '../../../src/prompt-test/service.js';
+import { PromptTestService, type OutboundEvent, type TestOutcome } from '../../../src/prompt-test/prompt-test-service.js';
 import type { EmulatorKind, ScenarioByKind } from '../../support/emulators/providers/index.js';
 import { CANARY_KEY, CANARY_PROMPT, emulatorPool, expectContractShape, expectNoSecrets, target } from './support.js';
 
