@@ -45,7 +45,6 @@ export interface AppDeps {
   allowedOrigins?: readonly string[];
   extraAllowedHosts?: readonly string[];
   rateLimits?: { test: RateLimitRule; discover: RateLimitRule };
-  bodyLimitBytes?: number;
   version: string;
 }
 
@@ -59,7 +58,7 @@ const APP_DEFAULTS = {
 
 export function createApp(deps: AppDeps): express.Express {
   const rateLimits = deps.rateLimits ?? APP_DEFAULTS.rateLimits;
-  const bodyLimitBytes = deps.bodyLimitBytes ?? APP_DEFAULTS.bodyLimitBytes;
+  const { bodyLimitBytes } = APP_DEFAULTS;
   const serialised = new SerialisedJson();
   const safeStorage = safeStorageStatus({ vault: deps.vault, safeStorage: deps.safeStorage });
 
