@@ -51,17 +51,6 @@ export interface DiscoveryDeps {
   ownAddresses?: OwnAddresses;
 }
 
-/** What the last scan that actually probed did, for diagnostics. */
-export interface ScanStats {
-  strategy: 'local' | 'remote';
-  candidates: number;
-  findings: number;
-  /** Findings other computers can reach (counted, never their addresses). */
-  exposed: number;
-  durationMs: number;
-  scannedAt: string;
-}
-
 interface Scan {
   findings: RawFinding[];
 }
@@ -88,7 +77,6 @@ export class DiscoveryService {
   private readonly now: () => number;
   private readonly ownAddresses: OwnAddresses;
   private readonly cache: ScanCache<Scan>;
-  private stats: ScanStats | null = null;
 
   constructor(
     private readonly config: DiscoveryConfig,
@@ -135,14 +123,7 @@ export class DiscoveryService {
     return note === null ? null : { exposure, note };
   }
 
-  /** For diagnostics: the last scan that probed (cached answers do not count), or `null`. */
-  lastScan(): ScanStats | null {
-    return this.stats;
-  }
-
   private async scan(strategy: 'local' | 'remote', targets: ScanTarget[], timeoutMs: number): Promise<Scan> {
-    const startedAt = this.now();
-    const started = performance.now();
     const deadline = new AbortController();
     // Every probe request listens on this one signal; hundreds of listeners are expected.
     setMaxListeners(0, deadline.signal);
@@ -158,14 +139,6 @@ export class DiscoveryService {
         },
         strategy === 'local' ? this.ownAddresses() : null,
       );
-      this.stats = {
-        strategy,
-        candidates: candidates.length,
-        findings: findings.length,
-        exposed: findings.filter((finding) => finding.exposure?.reachableFromNetwork).length,
-        durationMs: Math.round(performance.now() - started),
-        scannedAt: new Date(startedAt).toISOString(),
-      };
       return { findings };
     } finally {
       clearTimeout(timer);

@@ -1,5 +1,6 @@
+import dc from 'node:diagnostics_channel';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { FingerprintEmulator } from '../../support/emulators/fingerprints/index.js';
 import type { DiscoveryFinding } from '../../../src/discovery/discovery-service.js';
 
@@ -22,6 +23,28 @@ export async function closedPorts(count: number): Promise<number[]> {
 
 export function findingAt(providers: DiscoveryFinding[], emulator: FingerprintEmulator): DiscoveryFinding | undefined {
   return providers.find((finding) => new URL(finding.endpointUrl).port === String(emulator.port));
+}
+
+/**
+ * The TCP connections this process opens while `work` runs, seen where node itself opens them
+ * (its `net.client.socket` diagnostics channel), and the ports among them that were refused.
+ */
+export async function connectionsDuring<T>(work: () => Promise<T>): Promise<{ value: T; opened: number; refusedPorts: number[] }> {
+  let opened = 0;
+  const refusedPorts: number[] = [];
+  const onSocket = (message: unknown): void => {
+    opened += 1;
+    (message as { socket: Socket }).socket.once('error', (error: NodeJS.ErrnoException & { port?: number }) => {
+      if (error.code === 'ECONNREFUSED' && error.port !== undefined) refusedPorts.push(error.port);
+    });
+  };
+  dc.subscribe('net.client.socket', onSocket);
+  try {
+    const value = await work();
+    return { value, opened, refusedPorts };
+  } finally {
+    dc.unsubscribe('net.client.socket', onSocket);
+  }
 }
 
 export async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
