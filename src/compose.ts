@@ -96,6 +96,7 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
     const contract = loadContract();
     const networkAddresses = options.discovery?.networkAddresses;
     const discoveryConfig: DiscoveryConfig = {
+      timeoutRange: contractLimits(contract).discoveryTimeoutMs,
       localHosts: options.discovery?.localHosts ?? ['127.0.0.1', 'localhost'],
       ports: options.discovery?.ports ?? [...DEFAULT_DISCOVERY_PORTS],
       ...(options.discovery?.cacheTtlMs !== undefined ? { cacheTtlMs: options.discovery.cacheTtlMs } : {}),

@@ -10,7 +10,7 @@ import { exposureNote, presentFindings } from './present.js';
 import { Limiter } from './limiter.js';
 import { MAX_IN_FLIGHT_PER_SERVER, scanCandidates } from './scan.js';
 import { ScanCache } from './scan-cache.js';
-import type { DiscoverInput, DiscoverResult, DiscoveryConfig, ExistingProfileRef, Exposure, RawFinding } from './types.js';
+import type { DiscoverInput, DiscoverResult, DiscoveryConfig, ExistingProfileRef, Exposure, RawFinding, TimeoutRange } from './types.js';
 
 export { DEFAULT_DISCOVERY_PORTS } from './kinds.js';
 export { interfaceAddresses, type OwnAddresses } from './exposure.js';
@@ -22,9 +22,6 @@ export type {
   ExistingProfileRef,
 } from './types.js';
 
-const DEFAULT_TIMEOUT_MS = 3_000;
-const MIN_TIMEOUT_MS = 500;
-const MAX_TIMEOUT_MS = 5_000;
 const DEFAULT_CACHE_TTL_MS = 5 * 60_000;
 const DEFAULT_BODY_CAP_BYTES = 64 * 1024;
 /** A port that does not complete the handshake in this time is treated as closed. */
@@ -55,14 +52,14 @@ interface Scan {
   findings: RawFinding[];
 }
 
-function checkTimeout(timeoutMs: number | undefined): number {
-  if (timeoutMs === undefined) return DEFAULT_TIMEOUT_MS;
+function checkTimeout(timeoutMs: number | undefined, range: TimeoutRange): number {
+  if (timeoutMs === undefined) return range.default;
   const pointer = '/timeoutMs';
-  if (!Number.isFinite(timeoutMs) || timeoutMs < MIN_TIMEOUT_MS) {
-    throw new ValidationError([{ pointer, messageKey: 'field.minimum', params: { field: 'timeoutMs', limit: MIN_TIMEOUT_MS } }]);
+  if (!Number.isFinite(timeoutMs) || timeoutMs < range.minimum) {
+    throw new ValidationError([{ pointer, messageKey: 'field.minimum', params: { field: 'timeoutMs', limit: range.minimum } }]);
   }
-  if (timeoutMs > MAX_TIMEOUT_MS) {
-    throw new ValidationError([{ pointer, messageKey: 'field.maximum', params: { field: 'timeoutMs', limit: MAX_TIMEOUT_MS } }]);
+  if (timeoutMs > range.maximum) {
+    throw new ValidationError([{ pointer, messageKey: 'field.maximum', params: { field: 'timeoutMs', limit: range.maximum } }]);
   }
   return Math.floor(timeoutMs);
 }
@@ -89,7 +86,7 @@ export class DiscoveryService {
   }
 
   async discover(input: DiscoverInput, existing: ExistingProfileRef[], locale: Locale): Promise<DiscoverResult> {
-    const timeoutMs = checkTimeout(input.timeoutMs);
+    const timeoutMs = checkTimeout(input.timeoutMs, this.config.timeoutRange);
     const targets: ScanTarget[] =
       input.strategy === 'remote'
         ? checkRemoteHosts(input.hosts).map((host) => ({ host, nameInUrl: true }))

@@ -6,11 +6,11 @@
 import { DiscoveryService, interfaceAddresses } from '../../../src/discovery/discovery-service.js';
 import { startFingerprintEmulator, type FingerprintEmulator } from '../../support/emulators/fingerprints/index.js';
 import { blackHole } from '../../support/emulators/fingerprints/network-side.js';
-import { findingAt, timed, SCAN_MS } from './support.js';
+import { findingAt, timed, SCAN_MS, TIMEOUT_RANGE } from './support.js';
 
 const NETWORK = '127.0.0.2';
 const scanning = (emulators: FingerprintEmulator[], ownAddresses: string[]): DiscoveryService =>
-  new DiscoveryService({ localHosts: ['127.0.0.1'], ports: emulators.map((e) => e.port) }, { ownAddresses: () => ownAddresses });
+  new DiscoveryService({ timeoutRange: TIMEOUT_RANGE, localHosts: ['127.0.0.1'], ports: emulators.map((e) => e.port) }, { ownAddresses: () => ownAddresses });
 
 describe('is a local server open to the network?', () => {
   test('bound to 127.0.0.1 only: not reachable, no note', async () => {

@@ -2,7 +2,7 @@ import type { LookupFunction } from 'node:net';
 import { ValidationError } from '../../../src/errors.js';
 import { DiscoveryService } from '../../../src/discovery/discovery-service.js';
 import { startFingerprintEmulator, type FingerprintEmulator } from '../../support/emulators/fingerprints/index.js';
-import { connectionsDuring } from './support.js';
+import { connectionsDuring, TIMEOUT_RANGE } from './support.js';
 
 /** A resolver for made-up names, recording what it was asked. */
 function fakeLookup(table: Record<string, string[]>): { lookup: LookupFunction; asked: string[] } {
@@ -33,7 +33,8 @@ describe('remote strategy', () => {
     await ollama.close();
   });
 
-  const serviceWith = (lookup: LookupFunction): DiscoveryService => new DiscoveryService({ localHosts: ['127.0.0.1'], ports: [ollama.port] }, { lookup });
+  const serviceWith = (lookup: LookupFunction): DiscoveryService =>
+    new DiscoveryService({ timeoutRange: TIMEOUT_RANGE, localHosts: ['127.0.0.1'], ports: [ollama.port] }, { lookup });
 
   test('a literal link-local / metadata address is a ValidationError pointing at the host', async () => {
     const { lookup, asked } = fakeLookup({});

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { FingerprintEmulator } from '../../support/emulators/fingerprints/index.js';
 import type { DiscoveryFinding } from '../../../src/discovery/discovery-service.js';
+import { contractLimits, loadContract } from '../../../src/http/contract.js';
 
 /** Ports that were free a moment ago: nothing listens there, so a connection is refused. */
 export async function closedPorts(count: number): Promise<number[]> {
@@ -58,3 +59,6 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: 
  * millisecond, so a loaded machine slows them down rather than failing them.
  */
 export const SCAN_MS = 5_000;
+
+/** The deadlines the contract lets a scan ask for, as the composition hands them to the service. */
+export const TIMEOUT_RANGE = contractLimits(loadContract()).discoveryTimeoutMs;
