@@ -40,7 +40,7 @@ export interface TestTarget {
 }
 
 /** The contract's test outcome without the meta fields the HTTP layer adds. */
-export type TestOutcome = Omit<components['schemas']['TestOutcomeResponse'], 'correlationId' | 'requestId' | 'durationMs' | 'safeStorageStatus'>;
+export type TestOutcome = Omit<components['schemas']['TestOutcomeResponse'], keyof components['schemas']['ResponseMeta']>;
 
 export interface PromptTestDeps {
   /** Same signature as node's dns.lookup, so tests can make a name resolve anywhere. Default: dns.lookup. */
