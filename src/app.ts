@@ -6,10 +6,10 @@
 import express, { Router } from 'express';
 import type { Logger } from 'pino';
 import type { DiagnosticsRecorder } from './diagnostics/recorder.js';
-import type { ModelCatalogue } from './catalogue/service.js';
-import type { DiscoveryService } from './discovery/service.js';
-import type { ProfileService } from './profiles/service.js';
-import type { PromptTestService } from './prompt-test/service.js';
+import type { ModelCatalogue } from './catalogue/model-catalogue.js';
+import type { DiscoveryService } from './discovery/discovery-service.js';
+import type { ProfileService } from './profiles/profile-service.js';
+import type { PromptTestService } from './prompt-test/prompt-test-service.js';
 import type { ProfileVault } from './vault/store.js';
 import type { SafeStorage } from './vault/safe-storage.js';
 import { requestContext } from './http/context.js';
@@ -45,7 +45,6 @@ export interface AppDeps {
   allowedOrigins?: readonly string[];
   extraAllowedHosts?: readonly string[];
   rateLimits?: { test: RateLimitRule; discover: RateLimitRule };
-  bodyLimitBytes?: number;
   version: string;
 }
 
@@ -59,7 +58,7 @@ const APP_DEFAULTS = {
 
 export function createApp(deps: AppDeps): express.Express {
   const rateLimits = deps.rateLimits ?? APP_DEFAULTS.rateLimits;
-  const bodyLimitBytes = deps.bodyLimitBytes ?? APP_DEFAULTS.bodyLimitBytes;
+  const { bodyLimitBytes } = APP_DEFAULTS;
   const serialised = new SerialisedJson();
   const safeStorage = safeStorageStatus({ vault: deps.vault, safeStorage: deps.safeStorage });
 

@@ -8,16 +8,16 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { createApp, type AppDeps } from './app.js';
-import { ModelCatalogue, type CatalogueDeps } from './catalogue/service.js';
+import { ModelCatalogue, type CatalogueDeps } from './catalogue/model-catalogue.js';
 import { DiagnosticsRecorder } from './diagnostics/recorder.js';
-import { DEFAULT_DISCOVERY_PORTS, DiscoveryService, interfaceAddresses, type DiscoveryConfig } from './discovery/service.js';
+import { DEFAULT_DISCOVERY_PORTS, DiscoveryService, interfaceAddresses, type DiscoveryConfig } from './discovery/discovery-service.js';
 import { contractLimits, findSpecPath, loadContract, servedContract, type ServedContract } from './http/contract.js';
 import { docsPage } from './http/docs-page.js';
 import { drain } from './http/drain.js';
 import type { RateLimitRule } from './http/rate-limit.js';
 import { createLogger } from './logging/logger.js';
-import { ProfileService } from './profiles/service.js';
-import { PromptTestService, type PromptTestDeps } from './prompt-test/service.js';
+import { ProfileService } from './profiles/profile-service.js';
+import { PromptTestService, type PromptTestDeps } from './prompt-test/prompt-test-service.js';
 import { readOrCreateToken } from './token-file.js';
 import { acquireDataDirLock } from './vault/data-dir-lock.js';
 import { setUpKeyStore, type KeyStoreChoice } from './vault/key-setup.js';
@@ -96,6 +96,7 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
     const contract = loadContract();
     const networkAddresses = options.discovery?.networkAddresses;
     const discoveryConfig: DiscoveryConfig = {
+      timeoutRange: contractLimits(contract).discoveryTimeoutMs,
       localHosts: options.discovery?.localHosts ?? ['127.0.0.1', 'localhost'],
       ports: options.discovery?.ports ?? [...DEFAULT_DISCOVERY_PORTS],
       ...(options.discovery?.cacheTtlMs !== undefined ? { cacheTtlMs: options.discovery.cacheTtlMs } : {}),

@@ -1,4 +1,4 @@
-/** Shapes shared by the discovery modules; service.ts re-exports the public ones. */
+/** Shapes shared by the discovery modules; discovery-service.ts re-exports the public ones. */
 import type { components } from '../../generated/llm-profiles.js';
 
 type Schemas = components['schemas'];
@@ -32,7 +32,15 @@ export interface RawFinding {
   exposure: Exposure | null;
 }
 
+/** The deadlines a scan may be given, and the one it gets when none is asked for (the contract's `DiscoveryScope.timeoutMs`). */
+export interface TimeoutRange {
+  minimum: number;
+  maximum: number;
+  default: number;
+}
+
 export interface DiscoveryConfig {
+  timeoutRange: TimeoutRange;
   /** Names or addresses scanned by `strategy: local`; default ['127.0.0.1', 'localhost']. */
   localHosts: string[];
   /** Ports probed on every host; an empty list probes nothing. */

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { load as parse } from 'js-yaml';
+import type { TimeoutRange } from '../discovery/types.js';
 import { DomainError, ValidationError, type FieldError } from '../errors.js';
 import { MethodNotAllowedError, NotAcceptableError, PayloadTooLargeError, RouteNotFoundError, UnsupportedMediaTypeError } from './errors.js';
 import { memoisedFullFormats } from './formats.js';
@@ -52,7 +53,16 @@ export function servedContract(contract: ContractDocument, url: string): ServedC
   return { yaml, document: { ...contract.document, servers } };
 }
 
-type SchemaNode = { maxItems?: number; maxLength?: number; properties?: Record<string, SchemaNode>; allOf?: SchemaNode[]; oneOf?: SchemaNode[] };
+type SchemaNode = {
+  maxItems?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  default?: unknown;
+  properties?: Record<string, SchemaNode>;
+  allOf?: SchemaNode[];
+  oneOf?: SchemaNode[];
+};
 
 function schemaOf(contract: ContractDocument, name: string): SchemaNode {
   const schemas = (contract.document.components as { schemas: Record<string, SchemaNode> }).schemas;
@@ -75,14 +85,27 @@ export interface ContractLimits {
   problemInstanceMaxLength: number;
   /** How many models a model list holds at most (its array branch's `maxItems`). */
   maxModels: number;
+  /** The deadlines a discovery scan may ask for, and its default (`DiscoveryScope.timeoutMs`). */
+  discoveryTimeoutMs: TimeoutRange;
 }
 
 export function contractLimits(contract: ContractDocument): ContractLimits {
   const maxProfiles = propertyOf(schemaOf(contract, 'ProfileListResponse'), 'profiles').maxItems;
   const problemInstanceMaxLength = propertyOf(schemaOf(contract, 'Problem'), 'instance').maxLength;
   const maxModels = propertyOf(schemaOf(contract, 'ModelListResponse'), 'models').oneOf?.find((branch) => branch.maxItems !== undefined)?.maxItems;
-  if (maxProfiles === undefined || problemInstanceMaxLength === undefined || maxModels === undefined) throw new Error('the contract lacks a limit the code relies on');
-  return { maxProfiles, problemInstanceMaxLength, maxModels };
+  const scanTimeout = propertyOf(schemaOf(contract, 'DiscoveryScope'), 'timeoutMs');
+  const { minimum, maximum, default: fallback } = scanTimeout;
+  if (
+    maxProfiles === undefined ||
+    problemInstanceMaxLength === undefined ||
+    maxModels === undefined ||
+    minimum === undefined ||
+    maximum === undefined ||
+    typeof fallback !== 'number'
+  ) {
+    throw new Error('the contract lacks a limit the code relies on');
+  }
+  return { maxProfiles, problemInstanceMaxLength, maxModels, discoveryTimeoutMs: { minimum, maximum, default: fallback } };
 }
 
 export function contractValidator(contract: ContractDocument) {

@@ -1,7 +1,7 @@
 import type { components } from '../../generated/llm-profiles.js';
 import { translate, type Locale } from '../i18n/index.js';
 import { hostLabel, localityOf } from './endpoint.js';
-import type { ProfileRecord } from './service.js';
+import type { ProfileRecord } from './profile-service.js';
 import type { StoredProfile } from '../vault/state.js';
 
 type Profile = components['schemas']['Profile'];

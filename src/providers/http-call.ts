@@ -50,8 +50,6 @@ export interface CallResult {
   timings: CallTimings;
   /** Wall time of the exchange: from the request's start to the last byte read (or the failure). */
   durationMs: number;
-  /** The reduced transport error, when there was one. */
-  error: ReducedGotError | null;
   /** `now()` when the request was sent: the origin of the times `onData` is given. */
   startedAt: number;
 }
@@ -111,7 +109,7 @@ export async function outboundCall(request: OutboundRequest, options: CallOption
   const noTimings: CallTimings = { connectMs: null, firstByteMs: null, totalMs: null };
   const literal = literalHostAllowed(request.url.hostname, options.savedAddressClass);
   if (literal === false) {
-    return { result: transportFailure('ADDRESS_NOT_ALLOWED', false, null), timings: noTimings, durationMs: 0, error: null, startedAt: started };
+    return { result: transportFailure('ADDRESS_NOT_ALLOWED', false, null), timings: noTimings, durationMs: 0, startedAt: started };
   }
 
   // A fresh agent per call: no pooled socket to a provider outlives the test.
@@ -137,7 +135,7 @@ export async function outboundCall(request: OutboundRequest, options: CallOption
     agents.http.destroy();
     agents.https.destroy();
     const reduced = reduceGotError(error);
-    return { result: classifyTransportError(reduced), timings: noTimings, durationMs: 0, error: reduced, startedAt: started };
+    return { result: classifyTransportError(reduced), timings: noTimings, durationMs: 0, startedAt: started };
   }
 
   return new Promise<CallResult>((resolve) => {
@@ -147,7 +145,7 @@ export async function outboundCall(request: OutboundRequest, options: CallOption
     let size = 0;
     let settled = false;
 
-    const settle = (result: ProviderReply | ProviderFailure, error: ReducedGotError | null = null): void => {
+    const settle = (result: ProviderReply | ProviderFailure): void => {
       if (settled) return;
       settled = true;
       const phases = stream.timings?.phases;
@@ -161,7 +159,7 @@ export async function outboundCall(request: OutboundRequest, options: CallOption
       if (!stream.destroyed) stream.destroy();
       agents.http.destroy();
       agents.https.destroy();
-      resolve({ result, timings, durationMs, error, startedAt: started });
+      resolve({ result, timings, durationMs, startedAt: started });
     };
 
     stream.on('response', (response: http.IncomingMessage) => {
@@ -189,8 +187,7 @@ export async function outboundCall(request: OutboundRequest, options: CallOption
       settle({ kind: 'reply', status, headers, body, json: parseJson(body) });
     });
     stream.on('error', (error: unknown) => {
-      const reduced = reduceGotError(error);
-      settle(classifyTransportError(reduced, status), reduced);
+      settle(classifyTransportError(reduceGotError(error), status));
     });
   });
 }

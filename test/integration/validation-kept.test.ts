@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app.js';
 import { contractLimits } from '../../src/http/contract.js';
-import { ProfileService } from '../../src/profiles/service.js';
+import { ProfileService } from '../../src/profiles/profile-service.js';
 import type { VaultData } from '../../src/vault/state.js';
 import type { ProfileVault } from '../../src/vault/store.js';
 import { contractProblems, operations } from '../support/contract.js';

@@ -1,6 +1,6 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import type { DiscoveryService } from '../../discovery/service.js';
-import type { ProfileService } from '../../profiles/service.js';
+import type { DiscoveryService } from '../../discovery/discovery-service.js';
+import type { ProfileService } from '../../profiles/profile-service.js';
 import { contextOf, sendJson } from '../context.js';
 import { inRequestAt } from '../field-pointers.js';
 import type { Payload, RequestBody } from '../types.js';

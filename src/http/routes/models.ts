@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import type { ModelCatalogue, ModelList } from '../../catalogue/service.js';
+import type { ModelCatalogue, ModelList } from '../../catalogue/model-catalogue.js';
 import type { DiagnosticsRecorder } from '../../diagnostics/recorder.js';
 import { addressClassOf, hostLabel } from '../../profiles/endpoint.js';
-import type { ProfileService } from '../../profiles/service.js';
+import type { ProfileService } from '../../profiles/profile-service.js';
 import { contextOf, sendJson, type RequestContext } from '../context.js';
 import { inRequestAt } from '../field-pointers.js';
 import type { Payload, QueryOf, RequestBody } from '../types.js';

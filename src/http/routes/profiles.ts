@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { ProviderType } from '../../vault/state.js';
-import type { ProfileService } from '../../profiles/service.js';
+import type { ProfileService } from '../../profiles/profile-service.js';
 import { createProfileListViewer, createProfileViewer } from '../../profiles/view.js';
 import type { SerialisedJson } from '../json-body.js';
 import type { DiagnosticsRecorder } from '../../diagnostics/recorder.js';

@@ -1,9 +1,9 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { DiagnosticsRecorder } from '../../diagnostics/recorder.js';
-import type { DiscoveryService, EndpointExposure } from '../../discovery/service.js';
-import type { ProfileService } from '../../profiles/service.js';
+import type { DiscoveryService, EndpointExposure } from '../../discovery/discovery-service.js';
+import type { ProfileService } from '../../profiles/profile-service.js';
 import { addressClassOf, hostLabel } from '../../profiles/endpoint.js';
-import type { PromptTestService, TestOutcome, TestTarget } from '../../prompt-test/service.js';
+import type { PromptTestService, TestOutcome, TestTarget } from '../../prompt-test/prompt-test-service.js';
 import { contextOf, sendJson, type RequestContext } from '../context.js';
 import { inRequestAt } from '../field-pointers.js';
 import type { RequestBody } from '../types.js';

@@ -1,7 +1,7 @@
 import { KNOWN_ADVISORIES, advisoriesFor, parseVersion } from '../../../src/discovery/advisories.js';
-import { DiscoveryService } from '../../../src/discovery/service.js';
+import { DiscoveryService } from '../../../src/discovery/discovery-service.js';
 import { startFingerprintEmulator } from '../../support/emulators/fingerprints/index.js';
-import { SCAN_MS } from './support.js';
+import { SCAN_MS, TIMEOUT_RANGE } from './support.js';
 
 /** The release just before `fixed`: 0.1.34 → 0.1.33, 0.17.1 → 0.17.0. */
 function justBefore(fixed: string): string {
@@ -34,7 +34,7 @@ describe('a finding carries the advisories for the version its server reports', 
   const scan = async (version: string) => {
     const ollama = await startFingerprintEmulator('ollama', { version });
     try {
-      const service = new DiscoveryService({ localHosts: ['127.0.0.1'], ports: [ollama.port] });
+      const service = new DiscoveryService({ timeoutRange: TIMEOUT_RANGE, localHosts: ['127.0.0.1'], ports: [ollama.port] });
       return (await service.discover({ strategy: 'local', timeoutMs: SCAN_MS }, [], 'en')).providers[0];
     } finally {
       await ollama.close();

@@ -1,4 +1,5 @@
-import { DiscoveryService } from '../../../src/discovery/service.js';
+import { DiscoveryService } from '../../../src/discovery/discovery-service.js';
+import { TIMEOUT_RANGE } from './support.js';
 import { startFingerprintEmulator, type FingerprintEmulator } from '../../support/emulators/fingerprints/index.js';
 
 describe('scan cache', () => {
@@ -18,7 +19,7 @@ describe('scan cache', () => {
     clock = Date.parse('2026-11-20T09:40:00.000Z');
   });
 
-  const newService = (): DiscoveryService => new DiscoveryService({ localHosts: ['127.0.0.1'], ports: [ollama.port] }, { now });
+  const newService = (): DiscoveryService => new DiscoveryService({ timeoutRange: TIMEOUT_RANGE, localHosts: ['127.0.0.1'], ports: [ollama.port] }, { now });
 
   test('a second call within five minutes is served from the cache: same findings, no probes', async () => {
     const service = newService();
@@ -75,7 +76,7 @@ describe('scan cache', () => {
   test('remote scans are cached per host list, apart from local ones', async () => {
     const lookup = ((_host: string, _options: unknown, callback: (e: null, a: { address: string; family: number }[]) => void) =>
       callback(null, [{ address: '127.0.0.1', family: 4 }])) as never;
-    const service = new DiscoveryService({ localHosts: ['127.0.0.1'], ports: [ollama.port] }, { now, lookup });
+    const service = new DiscoveryService({ timeoutRange: TIMEOUT_RANGE, localHosts: ['127.0.0.1'], ports: [ollama.port] }, { now, lookup });
     await service.discover({ strategy: 'local' }, [], 'en');
     const remote = await service.discover({ strategy: 'remote', hosts: ['gpu-box'] }, [], 'en');
     expect(remote.cached).toBe(false);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DiscoveryService } from '../../../src/discovery/service.js';
+import { DiscoveryService } from '../../../src/discovery/discovery-service.js';
 import { startFingerprintEmulator, type FingerprintEmulator } from '../../support/emulators/fingerprints/index.js';
-import { findingAt, SCAN_MS } from './support.js';
+import { findingAt, SCAN_MS, TIMEOUT_RANGE } from './support.js';
 
 describe('duplicates and saved profiles', () => {
   let ollama: FingerprintEmulator;
@@ -12,7 +12,7 @@ describe('duplicates and saved profiles', () => {
     // Dual-stack, as Ollama is: the same server answers on 127.0.0.1 and [::1].
     ollama = await startFingerprintEmulator('ollama', { alsoIpv6: true });
     lmstudio = await startFingerprintEmulator('lmstudio');
-    service = new DiscoveryService({ localHosts: ['::1', 'localhost', '127.0.0.1'], ports: [ollama.port, lmstudio.port] });
+    service = new DiscoveryService({ timeoutRange: TIMEOUT_RANGE, localHosts: ['::1', 'localhost', '127.0.0.1'], ports: [ollama.port, lmstudio.port] });
   });
 
   afterAll(async () => {
@@ -76,7 +76,11 @@ describe('duplicates and saved profiles', () => {
 
   test('the finding id is stable across scans and spellings', async () => {
     const first = await service.discover({ strategy: 'local', force: true, timeoutMs: SCAN_MS }, [], 'en');
-    const second = await new DiscoveryService({ localHosts: ['localhost'], ports: [ollama.port] }).discover({ strategy: 'local', timeoutMs: SCAN_MS }, [], 'en');
+    const second = await new DiscoveryService({ timeoutRange: TIMEOUT_RANGE, localHosts: ['localhost'], ports: [ollama.port] }).discover(
+      { strategy: 'local', timeoutMs: SCAN_MS },
+      [],
+      'en',
+    );
     expect(findingAt(second.providers, ollama)?.id).toBe(findingAt(first.providers, ollama)?.id);
   });
 });

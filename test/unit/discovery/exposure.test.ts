@@ -3,14 +3,14 @@
  * address (the injected source), 127.0.0.3 for one that black-holes, 127.0.0.4 for an address
  * that is not this computer's and must never be asked.
  */
-import { DiscoveryService, interfaceAddresses } from '../../../src/discovery/service.js';
+import { DiscoveryService, interfaceAddresses } from '../../../src/discovery/discovery-service.js';
 import { startFingerprintEmulator, type FingerprintEmulator } from '../../support/emulators/fingerprints/index.js';
 import { blackHole } from '../../support/emulators/fingerprints/network-side.js';
-import { findingAt, timed, SCAN_MS } from './support.js';
+import { findingAt, timed, SCAN_MS, TIMEOUT_RANGE } from './support.js';
 
 const NETWORK = '127.0.0.2';
 const scanning = (emulators: FingerprintEmulator[], ownAddresses: string[]): DiscoveryService =>
-  new DiscoveryService({ localHosts: ['127.0.0.1'], ports: emulators.map((e) => e.port) }, { ownAddresses: () => ownAddresses });
+  new DiscoveryService({ timeoutRange: TIMEOUT_RANGE, localHosts: ['127.0.0.1'], ports: emulators.map((e) => e.port) }, { ownAddresses: () => ownAddresses });
 
 describe('is a local server open to the network?', () => {
   test('bound to 127.0.0.1 only: not reachable, no note', async () => {
@@ -39,7 +39,7 @@ describe('is a local server open to the network?', () => {
       const asked = ollama.requests.filter((r) => r.localAddress === NETWORK);
       expect(asked.length).toBeGreaterThan(0);
       expect(asked.every((r) => r.method === 'GET' && !('authorization' in r.headers) && !('origin' in r.headers))).toBe(true);
-      expect(service.lastScan()?.exposed).toBe(1);
+      expect(es.providers.filter((finding) => finding.exposure?.reachableFromNetwork)).toHaveLength(1);
     } finally {
       await ollama.close();
     }

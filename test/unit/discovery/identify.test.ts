@@ -1,7 +1,7 @@
-import { DiscoveryService, type DiscoveryFinding } from '../../../src/discovery/service.js';
+import { DiscoveryService, type DiscoveryFinding } from '../../../src/discovery/discovery-service.js';
 import { startFingerprintEmulators, startFingerprintEmulator, type EmulatorKind } from '../../support/emulators/fingerprints/index.js';
 import { schemaProblems } from '../../support/contract.js';
-import { findingAt, SCAN_MS } from './support.js';
+import { findingAt, SCAN_MS, TIMEOUT_RANGE } from './support.js';
 
 const KINDS = [
   'ollama',
@@ -26,7 +26,7 @@ describe('discovery names each server by what it answers', () => {
 
   beforeAll(async () => {
     emulators = await startFingerprintEmulators([...KINDS]);
-    service = new DiscoveryService({ localHosts: ['127.0.0.1'], ports: KINDS.map((kind) => emulators[kind].port) });
+    service = new DiscoveryService({ timeoutRange: TIMEOUT_RANGE, localHosts: ['127.0.0.1'], ports: KINDS.map((kind) => emulators[kind].port) });
     ({ providers } = await service.discover({ strategy: 'local', timeoutMs: SCAN_MS }, [], 'en'));
   });
 
@@ -129,7 +129,7 @@ describe('discovery answers', () => {
   test('are localised: Spanish remedy and kind name', async () => {
     const loading = await startFingerprintEmulator('llama.cpp-loading');
     try {
-      const service = new DiscoveryService({ localHosts: ['127.0.0.1'], ports: [loading.port] });
+      const service = new DiscoveryService({ timeoutRange: TIMEOUT_RANGE, localHosts: ['127.0.0.1'], ports: [loading.port] });
       const { providers } = await service.discover({ strategy: 'local', timeoutMs: SCAN_MS }, [], 'es');
       expect(providers[0]?.remediation).toBe('El servidor de llama.cpp todavía está cargando su modelo. Espera a que termine y vuelve a buscar o prueba el perfil.');
     } finally {
@@ -141,7 +141,7 @@ describe('discovery answers', () => {
     const models = Array.from({ length: 200 }, (_, i) => `model-with-a-long-name-${i}:latest`);
     const ollama = await startFingerprintEmulator('ollama', { models });
     try {
-      const service = new DiscoveryService({ localHosts: ['127.0.0.1'], ports: [ollama.port], probeBodyCapBytes: 1024 });
+      const service = new DiscoveryService({ timeoutRange: TIMEOUT_RANGE, localHosts: ['127.0.0.1'], ports: [ollama.port], probeBodyCapBytes: 1024 });
       const { providers } = await service.discover({ strategy: 'local', timeoutMs: SCAN_MS }, [], 'en');
       expect(providers).toHaveLength(1);
       expect(providers[0]).toMatchObject({ serverKind: 'ollama', models: [], version: '0.5.7' });

@@ -4,12 +4,13 @@
  * KoboldCpp imitates Ollama's /api/tags and answers unknown paths in plain text.
  */
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_DISCOVERY_PORTS, DiscoveryService } from '../../../src/discovery/service.js';
+import { DEFAULT_DISCOVERY_PORTS, DiscoveryService } from '../../../src/discovery/discovery-service.js';
 import { MAX_IN_FLIGHT_PER_SERVER } from '../../../src/discovery/scan.js';
 import { SMALL_SERVER, startFingerprintEmulator, startFingerprintEmulators, type FingerprintEmulator } from '../../support/emulators/fingerprints/index.js';
-import { findingAt, SCAN_MS } from './support.js';
+import { findingAt, SCAN_MS, TIMEOUT_RANGE } from './support.js';
 
-const scanOf = (...emulators: FingerprintEmulator[]): DiscoveryService => new DiscoveryService({ localHosts: ['127.0.0.1'], ports: emulators.map((e) => e.port) });
+const scanOf = (...emulators: FingerprintEmulator[]): DiscoveryService =>
+  new DiscoveryService({ timeoutRange: TIMEOUT_RANGE, localHosts: ['127.0.0.1'], ports: emulators.map((e) => e.port) });
 
 describe('a keyed llama.cpp', () => {
   let keyed: FingerprintEmulator;

@@ -1,7 +1,8 @@
 import type { LookupFunction } from 'node:net';
 import { ValidationError } from '../../../src/errors.js';
-import { DiscoveryService } from '../../../src/discovery/service.js';
+import { DiscoveryService } from '../../../src/discovery/discovery-service.js';
 import { startFingerprintEmulator, type FingerprintEmulator } from '../../support/emulators/fingerprints/index.js';
+import { connectionsDuring, TIMEOUT_RANGE } from './support.js';
 
 /** A resolver for made-up names, recording what it was asked. */
 function fakeLookup(table: Record<string, string[]>): { lookup: LookupFunction; asked: string[] } {
@@ -32,14 +33,20 @@ describe('remote strategy', () => {
     await ollama.close();
   });
 
-  const serviceWith = (lookup: LookupFunction): DiscoveryService => new DiscoveryService({ localHosts: ['127.0.0.1'], ports: [ollama.port] }, { lookup });
+  const serviceWith = (lookup: LookupFunction): DiscoveryService =>
+    new DiscoveryService({ timeoutRange: TIMEOUT_RANGE, localHosts: ['127.0.0.1'], ports: [ollama.port] }, { lookup });
 
   test('a literal link-local / metadata address is a ValidationError pointing at the host', async () => {
     const { lookup, asked } = fakeLookup({});
     const service = serviceWith(lookup);
-    const attempt = service.discover({ strategy: 'remote', hosts: ['192.168.1.20', '169.254.169.254', '[fe80::1]', '::ffff:169.254.169.254'] }, [], 'en');
-    await expect(attempt).rejects.toBeInstanceOf(ValidationError);
-    await expect(attempt).rejects.toMatchObject({
+    const { value: refusal, opened } = await connectionsDuring(() =>
+      service.discover({ strategy: 'remote', hosts: ['192.168.1.20', '169.254.169.254', '[fe80::1]', '::ffff:169.254.169.254'] }, [], 'en').then(
+        () => null,
+        (error: unknown) => error,
+      ),
+    );
+    expect(refusal).toBeInstanceOf(ValidationError);
+    expect(refusal).toMatchObject({
       fieldErrors: [
         { pointer: '/hosts/1', messageKey: 'rule.discovery.hostForbidden', params: { host: '169.254.169.254' } },
         { pointer: '/hosts/2', messageKey: 'rule.discovery.hostForbidden' },
@@ -47,7 +54,7 @@ describe('remote strategy', () => {
       ],
     });
     expect(asked).toEqual([]);
-    expect(service.lastScan()).toBeNull();
+    expect(opened).toBe(0);
   });
 
   // Host syntax is the contract's DiscoveryHost pattern, checked at the HTTP boundary (test/integration/contract-truth.test.ts).
@@ -66,10 +73,10 @@ describe('remote strategy', () => {
     });
     const service = serviceWith(lookup);
     const before = ollama.requests.length;
-    const result = await service.discover({ strategy: 'remote', hosts: ['metadata.example', 'rebinding.example'] }, [], 'en');
+    const { value: result, opened } = await connectionsDuring(() => service.discover({ strategy: 'remote', hosts: ['metadata.example', 'rebinding.example'] }, [], 'en'));
     expect(result.providers).toEqual([]);
     expect(asked.sort()).toEqual(['metadata.example', 'rebinding.example']);
-    expect(service.lastScan()?.candidates).toBe(0);
+    expect(opened).toBe(0);
     expect(ollama.requests.length).toBe(before);
   });
 

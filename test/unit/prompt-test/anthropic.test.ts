@@ -1,5 +1,5 @@
 import { ANTHROPIC_DEFAULT_MODEL } from '../../../src/providers/anthropic.js';
-import { PromptTestService } from '../../../src/prompt-test/service.js';
+import { PromptTestService } from '../../../src/prompt-test/prompt-test-service.js';
 import type { AnthropicScenario } from '../../support/emulators/providers/index.js';
 import { CANARY_KEY, CANARY_PROMPT, bodyOf, emulatorPool, expectContractShape, expectLatencyNear, expectNoSecrets, target, warmUp } from './support.js';
 

@@ -1,4 +1,4 @@
-import { PromptTestService } from '../../../src/prompt-test/service.js';
+import { PromptTestService } from '../../../src/prompt-test/prompt-test-service.js';
 import { CANARY_KEY, CANARY_PROMPT, emulatorPool, expectContractShape, expectLatencyNear, expectNoSecrets, target, warmUp } from './support.js';
 
 describe('test prompt through Azure OpenAI', () => {

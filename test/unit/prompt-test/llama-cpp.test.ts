@@ -1,4 +1,4 @@
-import { PromptTestService } from '../../../src/prompt-test/service.js';
+import { PromptTestService } from '../../../src/prompt-test/prompt-test-service.js';
 import { LLAMA_CPP_DEFAULT_MODEL_PATH } from '../../support/emulators/providers/llama-cpp.js';
 import { CANARY_KEY, CANARY_PROMPT, bodyOf, emulatorPool, expectContractShape, expectLatencyNear, expectNoSecrets, target, warmUp } from './support.js';
 

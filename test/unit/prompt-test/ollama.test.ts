@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { PromptTestService } from '../../../src/prompt-test/service.js';
+import { PromptTestService } from '../../../src/prompt-test/prompt-test-service.js';
 import { CANARY_PROMPT, bodyOf, emulatorPool, expectContractShape, expectLatencyNear, expectNoSecrets, target, warmUp } from './support.js';
 
 /** A port nothing listens on: bound, then released. */

@@ -1,4 +1,4 @@
-import { PromptTestService, type TestOutcome } from '../../../src/prompt-test/service.js';
+import { PromptTestService, type TestOutcome } from '../../../src/prompt-test/prompt-test-service.js';
 import type { OpenAiScenario } from '../../support/emulators/providers/index.js';
 import { CANARY_KEY, CANARY_PROMPT, bodyOf, emulatorPool, expectContractShape, expectLatencyNear, expectNoSecrets, target, warmUp } from './support.js';
 

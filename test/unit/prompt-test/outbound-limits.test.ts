@@ -1,6 +1,6 @@
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { PromptTestService } from '../../../src/prompt-test/service.js';
+import { PromptTestService } from '../../../src/prompt-test/prompt-test-service.js';
 import { startSelfSignedServer } from '../../support/emulators/providers/tls.js';
 import { CANARY_KEY, CANARY_PROMPT, emulatorPool, expectContractShape, expectNoSecrets, target } from './support.js';
 

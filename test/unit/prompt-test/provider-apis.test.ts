@@ -4,7 +4,7 @@
  * every shape the servers really send.
  */
 import type { LookupFunction } from 'node:net';
-import { PromptTestService, type TestOutcome } from '../../../src/prompt-test/service.js';
+import { PromptTestService, type TestOutcome } from '../../../src/prompt-test/prompt-test-service.js';
 import type { OpenAiScenario, RealReplyName } from '../../support/emulators/providers/index.js';
 import { CANARY_KEY, CANARY_PROMPT, bodyOf, emulatorPool, expectContractShape, expectNoSecrets, target } from './support.js';
 

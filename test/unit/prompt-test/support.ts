@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { startEmulator, type Emulator, type EmulatorKind, type EmulatorOptions, type ScenarioByKind } from '../../support/emulators/providers/index.js';
 import { schemaProblems } from '../../support/contract.js';
-import type { PromptTestService, TestOutcome, TestTarget } from '../../../src/prompt-test/service.js';
+import type { PromptTestService, TestOutcome, TestTarget } from '../../../src/prompt-test/prompt-test-service.js';
 
 export const CANARY_KEY = 'sk-canary-7f3a9c1e-0b4d-KEY-must-never-leak';
 export const CANARY_PROMPT = 'CANARY-PROMPT-5b2e91: reply with the single word ready';

@@ -17,14 +17,12 @@ import { outboundCall, type CallOptions, type CallResult } from '../providers/ht
 import { llamaCppAdapter } from '../providers/llama-cpp.js';
 import { ollamaAdapter } from '../providers/ollama.js';
 import { openAiCompatibleAdapter } from '../providers/openai-compatible.js';
-import type { ChatAnswer, ChatPlan, Exchange, Note, OutboundRequest, OutcomeErrorCode, ProviderAdapter, ProviderFailure, ProviderReply, ProviderType } from '../providers/types.js';
+import type { ChatAnswer, ChatPlan, Exchange, Note, OutboundRequest, ProviderAdapter, ProviderFailure, ProviderReply, ProviderType } from '../providers/types.js';
 import { failureTexts, noteText, successText } from './messages.js';
 import { cleanText, clip, previewOf } from './preview.js';
 import { redactDeep, redactText, secretsOf } from './redact.js';
 import type { StreamTiming } from './speed.js';
 import { speedOfAnswer, streamedChat } from './streamed.js';
-
-export type { OutcomeErrorCode, ProviderType } from '../providers/types.js';
 
 export interface TestTarget {
   profileId: string | null;
@@ -42,16 +40,7 @@ export interface TestTarget {
 }
 
 /** The contract's test outcome without the meta fields the HTTP layer adds. */
-export type TestOutcome = Omit<components['schemas']['TestOutcomeResponse'], 'correlationId' | 'requestId' | 'durationMs' | 'safeStorageStatus'>;
-
-export interface OutboundEvent {
-  providerType: ProviderType;
-  host: string;
-  statusCode: number | null;
-  errorCode: OutcomeErrorCode | null;
-  durationMs: number;
-  promptLength: number;
-}
+export type TestOutcome = Omit<components['schemas']['TestOutcomeResponse'], keyof components['schemas']['ResponseMeta']>;
 
 export interface PromptTestDeps {
   /** Same signature as node's dns.lookup, so tests can make a name resolve anywhere. Default: dns.lookup. */
@@ -60,8 +49,6 @@ export interface PromptTestDeps {
   maxResponseBytes?: number;
   /** Milliseconds from any fixed origin; default performance.now. */
   now?: () => number;
-  /** For diagnostics: never the prompt, the key or a body. */
-  onOutbound?: (event: OutboundEvent) => void;
 }
 
 export interface RunOptions {
@@ -107,13 +94,11 @@ export class PromptTestService {
   private readonly lookup: LookupFunction;
   private readonly maxResponseBytes: number;
   private readonly now: () => number;
-  private readonly onOutbound: ((event: OutboundEvent) => void) | undefined;
 
   constructor(deps: PromptTestDeps = {}) {
     this.lookup = deps.lookup ?? (dnsLookup as LookupFunction);
     this.maxResponseBytes = deps.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.now = deps.now ?? (() => performance.now());
-    this.onOutbound = deps.onOutbound;
   }
 
   async run(target: TestTarget, options: RunOptions): Promise<TestOutcome> {
@@ -179,7 +164,6 @@ export class PromptTestService {
     const secrets = secretsOf(target.apiKey, prompt);
     const outcome = this.outcome(target, options.locale, { plan, result, attempts, promptLength, timeoutMs, secrets });
     if (result.kind === 'answer') Object.assign(outcome, speedOfAnswer(options.locale, result, timing, outcome.latencyMs));
-    this.report(target.providerType, attempts, outcome.errorCode, promptLength);
     return redactDeep(outcome, secrets);
   }
 
@@ -258,27 +242,6 @@ export class PromptTestService {
       remediation: texts.remediation,
       notes: notesText(locale, notes),
     };
-  }
-
-  /** One event per outbound call; the last call carries the outcome's code. */
-  private report(providerType: ProviderType, attempts: Attempt[], finalCode: OutcomeErrorCode | null, promptLength: number): void {
-    if (!this.onOutbound) return;
-    attempts.forEach(({ request, call }, index) => {
-      const isLast = index === attempts.length - 1;
-      const event: OutboundEvent = {
-        providerType,
-        host: request.url.host,
-        statusCode: call.result.kind === 'reply' ? call.result.status : call.result.providerStatus,
-        errorCode: isLast ? finalCode : call.result.kind === 'failure' ? call.result.errorCode : null,
-        durationMs: Math.max(0, Math.round(call.durationMs)),
-        promptLength: request.carriesPrompt ? promptLength : 0,
-      };
-      try {
-        this.onOutbound?.(event);
-      } catch {
-        // Diagnostics never fail the test they describe.
-      }
-    });
   }
 }
 

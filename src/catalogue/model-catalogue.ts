@@ -22,7 +22,7 @@ import { redactDeep, secretsOf } from '../prompt-test/redact.js';
 
 type ModelListResponse = components['schemas']['ModelListResponse'];
 /** The contract's model list without the meta fields the HTTP layer adds. */
-export type ModelList = Omit<ModelListResponse, 'correlationId' | 'requestId' | 'durationMs' | 'safeStorageStatus'>;
+export type ModelList = Omit<ModelListResponse, keyof components['schemas']['ResponseMeta']>;
 
 export interface CatalogueTarget {
   profileId: string | null;

@@ -10,7 +10,7 @@ import { exposureNote, presentFindings } from './present.js';
 import { Limiter } from './limiter.js';
 import { MAX_IN_FLIGHT_PER_SERVER, scanCandidates } from './scan.js';
 import { ScanCache } from './scan-cache.js';
-import type { DiscoverInput, DiscoverResult, DiscoveryConfig, ExistingProfileRef, Exposure, RawFinding } from './types.js';
+import type { DiscoverInput, DiscoverResult, DiscoveryConfig, ExistingProfileRef, Exposure, RawFinding, TimeoutRange } from './types.js';
 
 export { DEFAULT_DISCOVERY_PORTS } from './kinds.js';
 export { interfaceAddresses, type OwnAddresses } from './exposure.js';
@@ -22,9 +22,6 @@ export type {
   ExistingProfileRef,
 } from './types.js';
 
-const DEFAULT_TIMEOUT_MS = 3_000;
-const MIN_TIMEOUT_MS = 500;
-const MAX_TIMEOUT_MS = 5_000;
 const DEFAULT_CACHE_TTL_MS = 5 * 60_000;
 const DEFAULT_BODY_CAP_BYTES = 64 * 1024;
 /** A port that does not complete the handshake in this time is treated as closed. */
@@ -51,29 +48,18 @@ export interface DiscoveryDeps {
   ownAddresses?: OwnAddresses;
 }
 
-/** What the last scan that actually probed did, for diagnostics. */
-export interface ScanStats {
-  strategy: 'local' | 'remote';
-  candidates: number;
-  findings: number;
-  /** Findings other computers can reach (counted, never their addresses). */
-  exposed: number;
-  durationMs: number;
-  scannedAt: string;
-}
-
 interface Scan {
   findings: RawFinding[];
 }
 
-function checkTimeout(timeoutMs: number | undefined): number {
-  if (timeoutMs === undefined) return DEFAULT_TIMEOUT_MS;
+function checkTimeout(timeoutMs: number | undefined, range: TimeoutRange): number {
+  if (timeoutMs === undefined) return range.default;
   const pointer = '/timeoutMs';
-  if (!Number.isFinite(timeoutMs) || timeoutMs < MIN_TIMEOUT_MS) {
-    throw new ValidationError([{ pointer, messageKey: 'field.minimum', params: { field: 'timeoutMs', limit: MIN_TIMEOUT_MS } }]);
+  if (!Number.isFinite(timeoutMs) || timeoutMs < range.minimum) {
+    throw new ValidationError([{ pointer, messageKey: 'field.minimum', params: { field: 'timeoutMs', limit: range.minimum } }]);
   }
-  if (timeoutMs > MAX_TIMEOUT_MS) {
-    throw new ValidationError([{ pointer, messageKey: 'field.maximum', params: { field: 'timeoutMs', limit: MAX_TIMEOUT_MS } }]);
+  if (timeoutMs > range.maximum) {
+    throw new ValidationError([{ pointer, messageKey: 'field.maximum', params: { field: 'timeoutMs', limit: range.maximum } }]);
   }
   return Math.floor(timeoutMs);
 }
@@ -88,7 +74,6 @@ export class DiscoveryService {
   private readonly now: () => number;
   private readonly ownAddresses: OwnAddresses;
   private readonly cache: ScanCache<Scan>;
-  private stats: ScanStats | null = null;
 
   constructor(
     private readonly config: DiscoveryConfig,
@@ -101,7 +86,7 @@ export class DiscoveryService {
   }
 
   async discover(input: DiscoverInput, existing: ExistingProfileRef[], locale: Locale): Promise<DiscoverResult> {
-    const timeoutMs = checkTimeout(input.timeoutMs);
+    const timeoutMs = checkTimeout(input.timeoutMs, this.config.timeoutRange);
     const targets: ScanTarget[] =
       input.strategy === 'remote'
         ? checkRemoteHosts(input.hosts).map((host) => ({ host, nameInUrl: true }))
@@ -135,14 +120,7 @@ export class DiscoveryService {
     return note === null ? null : { exposure, note };
   }
 
-  /** For diagnostics: the last scan that probed (cached answers do not count), or `null`. */
-  lastScan(): ScanStats | null {
-    return this.stats;
-  }
-
   private async scan(strategy: 'local' | 'remote', targets: ScanTarget[], timeoutMs: number): Promise<Scan> {
-    const startedAt = this.now();
-    const started = performance.now();
     const deadline = new AbortController();
     // Every probe request listens on this one signal; hundreds of listeners are expected.
     setMaxListeners(0, deadline.signal);
@@ -158,14 +136,6 @@ export class DiscoveryService {
         },
         strategy === 'local' ? this.ownAddresses() : null,
       );
-      this.stats = {
-        strategy,
-        candidates: candidates.length,
-        findings: findings.length,
-        exposed: findings.filter((finding) => finding.exposure?.reachableFromNetwork).length,
-        durationMs: Math.round(performance.now() - started),
-        scannedAt: new Date(startedAt).toISOString(),
-      };
       return { findings };
     } finally {
       clearTimeout(timer);
