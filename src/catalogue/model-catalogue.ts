@@ -10,8 +10,7 @@ import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { components } from '../../generated/llm-profiles.js';
 import { translate, type Locale, type MessageParams } from '../i18n/index.js';
-import { failure } from '../providers/classify.js';
-import { outboundCall } from '../providers/http-call.js';
+import { exchangeWithin } from '../providers/http-call.js';
 import { MODEL_LISTERS } from '../providers/models/index.js';
 import { llamaModelName } from '../providers/models/llama-cpp.js';
 import type { CatalogueModel, ListedModel, ListResult } from '../providers/models/types.js';
@@ -148,20 +147,13 @@ export class ModelCatalogue {
   private async fetch(target: CatalogueTarget, options: ListOptions): Promise<Fetched> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
     const deadline = this.now() + timeoutMs;
-    const exchange: Exchange = async (request) => {
-      if (options.signal?.aborted) return failure('NETWORK_ERROR', true, null, { variant: 'cancelled' });
-      const remaining = deadline - this.now();
-      if (remaining <= 0) return failure('TIMEOUT', true, null);
-      const call = await outboundCall(request, {
-        timeoutMs: remaining,
-        ...(options.signal ? { signal: options.signal } : {}),
-        lookup: this.lookup,
-        savedAddressClass: target.savedAddressClass,
-        maxResponseBytes: this.maxResponseBytes,
-        now: this.now,
-      });
-      return call.result;
-    };
+    const exchange: Exchange = exchangeWithin(deadline, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      lookup: this.lookup,
+      savedAddressClass: target.savedAddressClass,
+      maxResponseBytes: this.maxResponseBytes,
+      now: this.now,
+    });
     const lister = MODEL_LISTERS[target.providerType];
     const local = target.savedAddressClass !== 'public';
     const result = await lister.list({ endpointUrl: target.endpointUrl, apiKey: target.apiKey, local }, exchange, this.maxModels);

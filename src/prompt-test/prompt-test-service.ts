@@ -11,13 +11,12 @@ import { performance } from 'node:perf_hooks';
 import { translate, type Locale, type MessageParams } from '../i18n/index.js';
 import { anthropicAdapter } from '../providers/anthropic.js';
 import { azureAdapter } from '../providers/azure.js';
-import { failure } from '../providers/classify.js';
 import { hostedServiceName } from '../providers/hosted-services.js';
-import { outboundCall, type CallOptions, type CallResult } from '../providers/http-call.js';
+import { exchangeWithin, type CallResult } from '../providers/http-call.js';
 import { llamaCppAdapter } from '../providers/llama-cpp.js';
 import { ollamaAdapter } from '../providers/ollama.js';
 import { openAiCompatibleAdapter } from '../providers/openai-compatible.js';
-import type { ChatAnswer, ChatPlan, Exchange, Note, OutboundRequest, ProviderAdapter, ProviderFailure, ProviderReply, ProviderType } from '../providers/types.js';
+import type { ChatAnswer, ChatPlan, Note, OutboundRequest, ProviderAdapter, ProviderFailure, ProviderReply, ProviderType } from '../providers/types.js';
 import { failureTexts, noteText, successText } from './messages.js';
 import { cleanText, clip, previewOf } from './preview.js';
 import { redactDeep, redactText, secretsOf } from './redact.js';
@@ -109,22 +108,17 @@ export class PromptTestService {
     const adapter = ADAPTERS[target.providerType];
     const attempts: Attempt[] = [];
 
-    const exchange = async (request: OutboundRequest, onData?: CallOptions['onData']): ReturnType<Exchange> => {
-      if (options.signal?.aborted) return failure('NETWORK_ERROR', true, null, { variant: 'cancelled' });
-      const remaining = deadline - this.now();
-      if (remaining <= 0) return failure('TIMEOUT', true, null);
-      const call = await outboundCall(request, {
-        timeoutMs: remaining,
+    const exchange = exchangeWithin(
+      deadline,
+      {
         ...(options.signal ? { signal: options.signal } : {}),
         lookup: this.lookup,
         savedAddressClass: target.savedAddressClass,
         maxResponseBytes: this.maxResponseBytes,
         now: this.now,
-        ...(onData ? { onData } : {}),
-      });
-      attempts.push({ request, call });
-      return call.result;
-    };
+      },
+      (request, call) => attempts.push({ request, call }),
+    );
     let streamRefused = false;
     /** The reply read, the reply itself when it was a refusal the adapter may fix, and a stream's timing. */
     const send = async (toSend: ChatPlan): Promise<Sent> => {

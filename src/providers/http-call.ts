@@ -103,7 +103,7 @@ function parseJson(body: string): unknown {
 let gotLoading: Promise<typeof import('got')> | undefined;
 
 /** Sends one request; never throws for anything the network or the provider does. */
-export async function outboundCall(request: OutboundRequest, options: CallOptions): Promise<CallResult> {
+async function outboundCall(request: OutboundRequest, options: CallOptions): Promise<CallResult> {
   const { default: got } = await (gotLoading ??= import('got'));
   const started = options.now();
   const noTimings: CallTimings = { connectMs: null, firstByteMs: null, totalMs: null };
@@ -190,4 +190,24 @@ export async function outboundCall(request: OutboundRequest, options: CallOption
       settle(classifyTransportError(reduceGotError(error), status));
     });
   });
+}
+
+/**
+ * The calls of one use case (a test, a model list) share one deadline and one cancel signal: each
+ * call gets the time that is left, and none starts once the deadline has passed or the caller left.
+ * `onCall` sees every call made.
+ */
+export function exchangeWithin(
+  deadline: number,
+  options: Omit<CallOptions, 'timeoutMs' | 'onData'>,
+  onCall?: (request: OutboundRequest, call: CallResult) => void,
+): (request: OutboundRequest, onData?: CallOptions['onData']) => Promise<ProviderReply | ProviderFailure> {
+  return async (request, onData) => {
+    if (options.signal?.aborted) return transportFailure('NETWORK_ERROR', true, null, 'cancelled');
+    const remaining = deadline - options.now();
+    if (remaining <= 0) return transportFailure('TIMEOUT', true, null);
+    const call = await outboundCall(request, { ...options, timeoutMs: remaining, ...(onData ? { onData } : {}) });
+    onCall?.(request, call);
+    return call.result;
+  };
 }
