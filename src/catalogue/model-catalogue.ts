@@ -9,13 +9,13 @@ import { lookup as dnsLookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { components } from '../../generated/llm-profiles.js';
-import { translate, type Locale, type MessageParams } from '../i18n/index.js';
+import { translate, type Locale } from '../i18n/index.js';
 import { exchangeWithin } from '../providers/http-call.js';
 import { MODEL_LISTERS } from '../providers/models/index.js';
 import { llamaModelName } from '../providers/models/llama-cpp.js';
 import type { CatalogueModel, ListedModel, ListResult } from '../providers/models/types.js';
 import type { Exchange, ProviderFailure, ProviderType } from '../providers/types.js';
-import { failureTexts } from '../prompt-test/messages.js';
+import { failureParams, failureTexts, PARAM_MAX_CHARS } from '../prompt-test/messages.js';
 import { clip } from '../prompt-test/preview.js';
 import { redactDeep, secretsOf } from '../prompt-test/redact.js';
 
@@ -71,8 +71,6 @@ const DEFAULT_LIST_TIMEOUT_MS = 15_000;
 const DEFAULT_MAX_LIST_BYTES = 4 * 1024 * 1024;
 const DEFAULT_CACHE_TTL_MS = 60_000;
 /** Names inside sentences are shortened so a message stays readable and within the contract's length. */
-const PARAM_MAX_CHARS = 60;
-const HOST_PARAM_MAX_CHARS = 100;
 const MAX_NOTES = 10;
 
 /** Whether a listed id is the profile's model: Ollama reads a bare name as `:latest`; llama.cpp lists a path by its file name. */
@@ -227,18 +225,10 @@ export class ModelCatalogue {
   }
 
   private failureOutcome(target: Omit<CatalogueTarget, 'apiKey'>, result: ProviderFailure, fetched: Fetched, locale: Locale) {
-    const url = new URL(target.endpointUrl);
-    const params: MessageParams = {
-      provider: translate(locale, `outcome.provider.${target.providerType}`),
-      host: clip(url.host, HOST_PARAM_MAX_CHARS).text,
-      hostname: clip(url.hostname, HOST_PARAM_MAX_CHARS).text,
-      model: target.modelId === null ? null : clip(target.modelId, PARAM_MAX_CHARS).text,
-      seconds: Math.round(fetched.timeoutMs / 1000),
-      limitKb: Math.ceil(this.maxResponseBytes / 1024),
-      status: result.providerStatus,
-      retryAfterSeconds: result.retryAfterMs === null ? null : Math.max(1, Math.ceil(result.retryAfterMs / 1000)),
-      ...result.params,
-    };
+    const params = failureParams(locale, { providerType: target.providerType, endpointUrl: target.endpointUrl, model: target.modelId }, result, {
+      timeoutMs: fetched.timeoutMs,
+      maxResponseBytes: this.maxResponseBytes,
+    });
     const variant = result.variant ?? (result.errorCode === 'PROVIDER_UNAUTHORIZED' && !fetched.withKey ? 'noKey' : undefined);
     const texts = failureTexts(locale, result.errorCode, target.providerType, variant, params);
     const notes = result.providerCode ? [translate(locale, 'outcome.note.providerCode', { code: clip(result.providerCode, PARAM_MAX_CHARS).text })] : [];

@@ -8,16 +8,15 @@ import { lookup as dnsLookup } from 'node:dns';
 import type { components } from '../../generated/llm-profiles.js';
 import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { translate, type Locale, type MessageParams } from '../i18n/index.js';
+import type { Locale } from '../i18n/index.js';
 import { anthropicAdapter } from '../providers/anthropic.js';
 import { azureAdapter } from '../providers/azure.js';
-import { hostedServiceName } from '../providers/hosted-services.js';
 import { exchangeWithin, type CallResult } from '../providers/http-call.js';
 import { llamaCppAdapter } from '../providers/llama-cpp.js';
 import { ollamaAdapter } from '../providers/ollama.js';
 import { openAiCompatibleAdapter } from '../providers/openai-compatible.js';
 import type { ChatAnswer, ChatPlan, Note, OutboundRequest, ProviderAdapter, ProviderFailure, ProviderReply, ProviderType } from '../providers/types.js';
-import { failureTexts, noteText, successText } from './messages.js';
+import { failureParams, failureTexts, noteText, PARAM_MAX_CHARS, successText } from './messages.js';
 import { cleanText, clip, previewOf } from './preview.js';
 import { redactDeep, redactText, secretsOf } from './redact.js';
 import type { StreamTiming } from './speed.js';
@@ -66,8 +65,6 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 const MODEL_NAME_MAX_CHARS = 256;
 /** Names inside sentences are shortened so a message stays readable and within the contract's length. */
-const PARAM_MAX_CHARS = 60;
-const HOST_PARAM_MAX_CHARS = 100;
 const MAX_NOTES = 10;
 
 const ADAPTERS: Record<ProviderType, ProviderAdapter> = {
@@ -204,20 +201,11 @@ export class PromptTestService {
       };
     }
 
-    const url = new URL(target.endpointUrl);
     const model = modelNameOf(requestedModel);
-    const params: MessageParams = {
-      provider: translate(locale, `outcome.provider.${target.providerType}`),
-      host: clip(url.host, HOST_PARAM_MAX_CHARS).text,
-      hostname: clip(url.hostname, HOST_PARAM_MAX_CHARS).text,
-      service: hostedServiceName(url.hostname) ?? (target.providerType === 'anthropic' ? 'Anthropic' : null),
-      model: model === null ? null : clip(model, PARAM_MAX_CHARS).text,
-      seconds: Math.round(run.timeoutMs / 1000),
-      limitKb: Math.ceil(this.maxResponseBytes / 1024),
-      status: result.providerStatus,
-      retryAfterSeconds: result.retryAfterMs === null ? null : Math.max(1, Math.ceil(result.retryAfterMs / 1000)),
-      ...result.params,
-    };
+    const params = failureParams(locale, { providerType: target.providerType, endpointUrl: target.endpointUrl, model }, result, {
+      timeoutMs: run.timeoutMs,
+      maxResponseBytes: this.maxResponseBytes,
+    });
     const variant = result.variant ?? (result.errorCode === 'PROVIDER_UNAUTHORIZED' && !target.apiKey ? 'noKey' : undefined);
     if (result.providerCode) notes.push({ key: 'outcome.note.providerCode', params: { code: result.providerCode } });
     const texts = failureTexts(locale, result.errorCode, target.providerType, variant, params);

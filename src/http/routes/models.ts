@@ -2,10 +2,10 @@ import { performance } from 'node:perf_hooks';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { ModelCatalogue, ModelList } from '../../catalogue/model-catalogue.js';
 import type { DiagnosticsRecorder } from '../../diagnostics/recorder.js';
-import { addressClassOf, hostLabel } from '../../profiles/endpoint.js';
 import type { ProfileService } from '../../profiles/profile-service.js';
 import { contextOf, sendJson, type RequestContext } from '../context.js';
 import { inRequestAt } from '../field-pointers.js';
+import { abortOnDisconnect, recordOutbound, savedAddressClass } from '../outbound.js';
 import type { Payload, QueryOf, RequestBody } from '../types.js';
 
 export interface ModelRouteDeps {
@@ -15,36 +15,16 @@ export interface ModelRouteDeps {
   modelsRateLimit: RequestHandler;
 }
 
-function savedAddressClass(endpointUrl: string): 'loopback' | 'private' | 'public' {
-  const addressClass = addressClassOf(endpointUrl);
-  return addressClass === 'forbidden' ? 'public' : addressClass;
-}
-
-/** Aborts a draft's outbound calls when the learner's client goes away before the answer. */
-function abortOnDisconnect(res: Response): AbortSignal {
-  const controller = new AbortController();
-  res.on('close', () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  return controller.signal;
-}
-
 /** One line for the request (written when it finishes) and, when the server was asked, one for that exchange. */
 function record(ctx: RequestContext, list: ModelList, endpointUrl: string, startedAt: number, diagnostics: DiagnosticsRecorder): void {
   if (!list.cached) {
-    diagnostics.record({
-      timestamp: new Date().toISOString(),
-      kind: 'outbound',
-      operationId: ctx.operationId,
-      requestId: ctx.requestId,
-      correlationId: ctx.correlationId,
+    recordOutbound(diagnostics, ctx, endpointUrl, {
       resultCode: list.errorCode ?? 'OK',
       httpStatus: list.providerStatus,
       durationMs: Math.max(0, Math.round(performance.now() - startedAt)),
-      safeStorageStatus: ctx.safeStorageStatus,
       profileId: list.profileId,
       providerType: list.providerType,
-      meta: { host: hostLabel(endpointUrl), models: list.models?.length ?? null, truncated: list.truncated, retryable: list.retryable },
+      meta: { models: list.models?.length ?? null, truncated: list.truncated, retryable: list.retryable },
     });
   }
   ctx.resultCode = list.success ? 'MODELS_OK' : `MODELS_${list.errorCode ?? 'FAILED'}`;

@@ -2,10 +2,10 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import type { DiagnosticsRecorder } from '../../diagnostics/recorder.js';
 import type { DiscoveryService, EndpointExposure } from '../../discovery/discovery-service.js';
 import type { ProfileService } from '../../profiles/profile-service.js';
-import { addressClassOf, hostLabel } from '../../profiles/endpoint.js';
-import type { PromptTestService, TestOutcome, TestTarget } from '../../prompt-test/prompt-test-service.js';
+import type { PromptTestService, TestOutcome } from '../../prompt-test/prompt-test-service.js';
 import { contextOf, sendJson, type RequestContext } from '../context.js';
 import { inRequestAt } from '../field-pointers.js';
+import { abortOnDisconnect, recordOutbound, savedAddressClass } from '../outbound.js';
 import type { RequestBody } from '../types.js';
 
 export interface TestingRouteDeps {
@@ -17,22 +17,8 @@ export interface TestingRouteDeps {
   testRateLimit: RequestHandler;
 }
 
-/** Aborts the outbound call when the learner's client goes away before the answer. */
-function abortOnDisconnect(res: Response): AbortSignal {
-  const controller = new AbortController();
-  res.on('close', () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  return controller.signal;
-}
-
 /** The contract's cap on an outcome's notes. */
 const MAX_OUTCOME_NOTES = 10;
-
-function savedAddressClass(endpointUrl: string): TestTarget['savedAddressClass'] {
-  const addressClass = addressClassOf(endpointUrl);
-  return addressClass === 'forbidden' ? 'public' : addressClass;
-}
 
 /**
  * Runs the test and, beside it, the exposure check of a local endpoint; an open server adds
@@ -47,19 +33,13 @@ async function runWithExposure(run: Promise<TestOutcome>, exposure: Promise<Endp
 
 /** One line for the request (written when it finishes) and one for the outbound exchange. */
 function recordOutcome(ctx: RequestContext, outcome: TestOutcome, endpointUrl: string, diagnostics: DiagnosticsRecorder): void {
-  diagnostics.record({
-    timestamp: new Date().toISOString(),
-    kind: 'outbound',
-    operationId: ctx.operationId,
-    requestId: ctx.requestId,
-    correlationId: ctx.correlationId,
+  recordOutbound(diagnostics, ctx, endpointUrl, {
     resultCode: outcome.errorCode ?? 'OK',
     httpStatus: outcome.providerStatus,
     durationMs: outcome.latencyMs,
-    safeStorageStatus: ctx.safeStorageStatus,
     profileId: outcome.profileId,
     providerType: outcome.providerType,
-    meta: { host: hostLabel(endpointUrl), promptLength: outcome.promptLength, retryable: outcome.retryable },
+    meta: { promptLength: outcome.promptLength, retryable: outcome.retryable },
   });
   ctx.resultCode = outcome.success ? 'TEST_OK' : `TEST_${outcome.errorCode ?? 'FAILED'}`;
   ctx.meta.promptLength = outcome.promptLength;
