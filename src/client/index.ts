@@ -1,7 +1,9 @@
 /**
  * A typed client for the LLM Profiles API (openapi-fetch over the generated `paths`), exported as
  * the package's `.` and `./client`: the one the desktop app uses, and the one the CRUD, validation
- * and status-coverage tests drive the server with.
+ * and status-coverage tests drive the server with. test/contract/package-client.test.ts installs
+ * the packed package in a scratch project, type-checks a consumer against its `.d.ts` and calls
+ * the service through it.
  */
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../../generated/llm-profiles.js';
