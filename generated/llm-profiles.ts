@@ -709,17 +709,17 @@ export interface components {
              * @description The whole scan's deadline, in milliseconds.
              * @default 3000
              */
-            timeoutMs: number;
+            timeoutMs?: number;
             /**
              * @description Include servers a saved profile already points at.
              * @default true
              */
-            includeExisting: boolean;
+            includeExisting?: boolean;
             /**
              * @description Scan again even when results from the last five minutes could be reused.
              * @default false
              */
-            force: boolean;
+            force?: boolean;
         };
         DiscoverProvidersRequest: {
             scope: components["schemas"]["DiscoveryScope"];

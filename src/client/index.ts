@@ -1,6 +1,9 @@
 /**
- * A typed client for the LLM Profiles API (openapi-fetch over the generated `paths`): the one
- * the desktop app uses, and the one the contract and integration tests drive the server with.
+ * A typed client for the LLM Profiles API (openapi-fetch over the generated `paths`), exported as
+ * the package's `.` and `./client`: the one the desktop app uses, and the one the CRUD, validation
+ * and status-coverage tests drive the server with. test/contract/package-client.test.ts installs
+ * the packed package in a scratch project, type-checks a consumer against its `.d.ts` and calls
+ * the service through it.
  */
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../../generated/llm-profiles.js';
@@ -25,6 +28,8 @@ export function createProfilesClient(options: ProfilesClientOptions): ProfilesCl
   return createClient<paths>({
     baseUrl: options.baseUrl,
     headers,
+    // The contract's array query parameters are `style: form, explode: false` (comma-separated).
+    querySerializer: { array: { style: 'form', explode: false } },
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
 }

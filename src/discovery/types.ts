@@ -62,9 +62,8 @@ export interface ExistingProfileRef {
   endpointUrl: string;
 }
 
-/** The request's scope; fields with a default in the contract may be left out by direct callers. */
-type Defaulted = 'timeoutMs' | 'includeExisting' | 'force';
-export type DiscoverInput = Omit<Schemas['DiscoveryScope'], Defaulted> & Partial<Pick<Schemas['DiscoveryScope'], Defaulted>>;
+/** The request's scope; fields with a default in the contract are optional in its generated type. */
+export type DiscoverInput = Schemas['DiscoveryScope'];
 
 export interface DiscoverResult {
   providers: DiscoveryFinding[];

@@ -2,18 +2,31 @@
  * Every operation × every status code the contract documents for it, produced over real HTTP
  * and checked against the contract by an independent validator. The last test fails if any
  * documented pair was not exercised, so a status added to the spec needs a scenario here.
+ *
+ * Requests go through the package's typed client, which records each pair it checks; a value the
+ * types forbid goes through `forbidden()`. Raw HTTP (`call`) is kept for what the client cannot
+ * send: the generic-status walk over every operation the spec lists (paths read from the spec at
+ * run time, no token, a foreign Host, Accept: text/html) and the non-JSON bodies of the 415 cases.
  */
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { jest } from '@jest/globals';
+import type { components, operations as contractOperations } from '../../generated/llm-profiles.js';
+import type { ProfilesClient } from '../../src/client/index.js';
 import { contractProblems, documentedStatuses, operations } from '../support/contract.js';
 import { localLlama, localOllama } from '../support/builders.js';
 import { rawRequest, type RawResponse } from '../support/raw-http.js';
 import { makeTempDir, startTestServer, type TestServer } from '../support/server.js';
+import { contractClient, forbidden } from '../support/typed-client.js';
+
+type Schemas = components['schemas'];
 
 const covered = new Set<string>();
 let server: TestServer;
+let client: ProfilesClient;
 let broken: TestServer;
+let locked: TestServer;
+let lockedClient: ProfilesClient;
 
 const UNKNOWN_ID = '3f0c9a52-7d1e-4f6b-9a43-2b8c5d7e1a90';
 
@@ -35,22 +48,34 @@ async function call(
   return res;
 }
 
-async function create(profile: object): Promise<string> {
-  const res = await call(server, 'createProfile', { method: 'POST', path: '/api/llm/profiles', body: { profile } });
-  expect(res.status).toBe(201);
-  return res.body.profile.id as string;
+/** A text/plain body, which the client (JSON only) cannot send. */
+function plainText(operationId: string, method: string, route: string): Promise<RawResponse> {
+  return call(server, operationId, { method, path: route, rawBody: 'x', headers: { 'Content-Type': 'text/plain' } });
+}
+
+async function create(profile: Schemas['ProfileInput'], on: ProfilesClient = client): Promise<string> {
+  const res = await on.POST('/api/llm/profiles', { body: { profile } });
+  expect(res.response.status).toBe(201);
+  return res.data!.profile.id;
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ rateLimits: { test: { limit: 4, windowMs: 60_000 }, discover: { limit: 2, windowMs: 60_000 } } });
   const dataDir = await makeTempDir();
   await writeFile(path.join(dataDir, 'profiles.json'), '{"schemaVersion":1,"profiles":[');
-  broken = await startTestServer({ dataDir });
+  // `server` has tiny rate limits so 429 can be reached, and the tests below spend them; the 423
+  // cases for tests and model lists need limiters not yet spent, so they run on `locked`.
+  [server, broken, locked] = await Promise.all([
+    startTestServer({ rateLimits: { test: { limit: 4, windowMs: 60_000 }, discover: { limit: 2, windowMs: 60_000 } } }),
+    startTestServer({ dataDir }),
+    startTestServer(),
+  ]);
+  client = contractClient(server, covered);
+  lockedClient = contractClient(locked, covered);
 });
 
 afterAll(async () => {
-  await server.close();
-  await broken.close();
+  await Promise.all([server.close(), broken.close(), locked.close()]);
+  await rm(broken.dataDir, { recursive: true, force: true });
 });
 
 test('generic statuses: 401 without a token, 403 for a foreign Host, 406 for a non-JSON Accept, 500 when the store is unreadable', async () => {
@@ -87,14 +112,14 @@ test('generic statuses: 401 without a token, 403 for a foreign Host, 406 for a n
 
 test('unexpected failures are a generic 500 whose details stay in the log', async () => {
   const recent = jest.spyOn(server.service.deps.diagnostics, 'recent').mockRejectedValueOnce(new Error('secret detail /var/lib/x'));
-  const res = await call(server, 'exportDiagnostics', { method: 'GET', path: '/api/llm/diagnostics' });
-  expect(res.status).toBe(500);
-  expect(res.body.code).toBe('INTERNAL_ERROR');
-  expect(res.text).not.toContain('secret detail');
+  const res = await client.GET('/api/llm/diagnostics');
+  expect(res.response.status).toBe(500);
+  expect(res.error!.code).toBe('INTERNAL_ERROR');
+  expect(JSON.stringify(res.error)).not.toContain('secret detail');
   recent.mockRestore();
   const check = jest.spyOn(server.service.deps.safeStorage, 'check').mockRejectedValueOnce(new Error('boom'));
-  const health = await call(server, 'getHealth', { method: 'GET', path: '/api/health' });
-  expect(health.status).toBe(500);
+  const health = await client.GET('/api/health');
+  expect(health.response.status).toBe(500);
   check.mockRestore();
 });
 
@@ -102,130 +127,125 @@ test('profile operations: success, 400, 404, 409, 412, 413, 415', async () => {
   const a = await create(localLlama());
   const b = await create(localOllama());
   const big = { profile: { ...localLlama(), modelId: 'x'.repeat(100_000) } };
+  const item = { path: { profileId: b } };
 
-  expect((await call(server, 'listProfiles', { method: 'GET', path: '/api/llm/profiles' })).status).toBe(200);
-  expect((await call(server, 'listProfiles', { method: 'GET', path: '/api/llm/profiles?providerTypes=nope' })).status).toBe(400);
+  expect((await client.GET('/api/llm/profiles')).response.status).toBe(200);
+  expect((await client.GET('/api/llm/profiles', { params: { query: { providerTypes: forbidden<Schemas['ProviderType'][]>(['nope']) } } })).response.status).toBe(400);
 
-  expect((await call(server, 'createProfile', { method: 'POST', path: '/api/llm/profiles', body: { profile: {} } })).status).toBe(400);
-  const dupName = (await call(server, 'getProfile', { method: 'GET', path: `/api/llm/profiles/${a}` })).body.profile.name;
-  expect((await call(server, 'createProfile', { method: 'POST', path: '/api/llm/profiles', body: { profile: localLlama({ name: dupName }) } })).status).toBe(409);
-  expect((await call(server, 'createProfile', { method: 'POST', path: '/api/llm/profiles', body: big })).status).toBe(413);
-  expect((await call(server, 'createProfile', { method: 'POST', path: '/api/llm/profiles', rawBody: 'x', headers: { 'Content-Type': 'text/plain' } })).status).toBe(415);
+  expect((await client.POST('/api/llm/profiles', { body: forbidden<Schemas['CreateProfileRequest']>({ profile: {} }) })).response.status).toBe(400);
+  const dupName = (await client.GET('/api/llm/profiles/{profileId}', { params: { path: { profileId: a } } })).data!.profile.name;
+  expect((await client.POST('/api/llm/profiles', { body: { profile: localLlama({ name: dupName }) } })).response.status).toBe(409);
+  expect((await client.POST('/api/llm/profiles', { body: big })).response.status).toBe(413);
+  expect((await plainText('createProfile', 'POST', '/api/llm/profiles')).status).toBe(415);
 
-  const got = await call(server, 'getProfile', { method: 'GET', path: `/api/llm/profiles/${a}` });
-  expect(got.status).toBe(200);
-  expect((await call(server, 'getProfile', { method: 'GET', path: '/api/llm/profiles/nope' })).status).toBe(400);
-  expect((await call(server, 'getProfile', { method: 'GET', path: `/api/llm/profiles/${UNKNOWN_ID}` })).status).toBe(404);
+  const got = await client.GET('/api/llm/profiles/{profileId}', { params: { path: { profileId: a } } });
+  expect(got.response.status).toBe(200);
+  expect((await client.GET('/api/llm/profiles/{profileId}', { params: { path: { profileId: 'nope' } } })).response.status).toBe(400);
+  expect((await client.GET('/api/llm/profiles/{profileId}', { params: { path: { profileId: UNKNOWN_ID } } })).response.status).toBe(404);
 
-  const item = `/api/llm/profiles/${b}`;
-  expect((await call(server, 'updateProfile', { method: 'PATCH', path: item, body: { changes: { modelId: 'm2' } } })).status).toBe(200);
-  expect((await call(server, 'updateProfile', { method: 'PATCH', path: item, body: { changes: {} } })).status).toBe(400);
-  expect((await call(server, 'updateProfile', { method: 'PATCH', path: `/api/llm/profiles/${UNKNOWN_ID}`, body: { changes: { name: 'z' } } })).status).toBe(404);
-  expect((await call(server, 'updateProfile', { method: 'PATCH', path: item, body: { changes: { name: dupName } } })).status).toBe(409);
-  expect((await call(server, 'updateProfile', { method: 'PATCH', path: item, body: { changes: { name: 'z' } }, headers: { 'If-Match': '"old"' } })).status).toBe(412);
-  expect((await call(server, 'updateProfile', { method: 'PATCH', path: item, body: { changes: big.profile } })).status).toBe(413);
-  expect((await call(server, 'updateProfile', { method: 'PATCH', path: item, rawBody: 'x', headers: { 'Content-Type': 'text/plain' } })).status).toBe(415);
+  const update = (changes: Schemas['ProfileChanges'], profileId = b, ifMatch?: string) =>
+    client.PATCH('/api/llm/profiles/{profileId}', { params: { path: { profileId }, header: ifMatch ? { 'If-Match': ifMatch } : {} }, body: { changes } });
+  expect((await update({ modelId: 'm2' })).response.status).toBe(200);
+  expect((await update({})).response.status).toBe(400);
+  expect((await update({ name: 'z' }, UNKNOWN_ID)).response.status).toBe(404);
+  expect((await update({ name: dupName })).response.status).toBe(409);
+  expect((await update({ name: 'z' }, b, '"old"')).response.status).toBe(412);
+  expect((await update(big.profile)).response.status).toBe(413);
+  expect((await plainText('updateProfile', 'PATCH', `/api/llm/profiles/${b}`)).status).toBe(415);
 
-  expect((await call(server, 'activateProfile', { method: 'POST', path: `${item}/activate` })).status).toBe(200);
-  expect((await call(server, 'activateProfile', { method: 'POST', path: `${item}/activate`, body: { force: true } })).status).toBe(400);
-  expect((await call(server, 'activateProfile', { method: 'POST', path: `/api/llm/profiles/${UNKNOWN_ID}/activate` })).status).toBe(404);
-  expect((await call(server, 'activateProfile', { method: 'POST', path: `${item}/activate`, body: { force: 'x'.repeat(100_000) } })).status).toBe(413);
-  expect((await call(server, 'activateProfile', { method: 'POST', path: `${item}/activate`, rawBody: 'x', headers: { 'Content-Type': 'text/plain' } })).status).toBe(415);
+  // Activation takes no options: a body with any field is outside its type.
+  const activate = '/api/llm/profiles/{profileId}/activate';
+  expect((await client.POST(activate, { params: item })).response.status).toBe(200);
+  expect((await client.POST(activate, { params: item, body: forbidden<Schemas['ActivateProfileRequest']>({ force: true }) })).response.status).toBe(400);
+  expect((await client.POST(activate, { params: { path: { profileId: UNKNOWN_ID } } })).response.status).toBe(404);
+  expect((await client.POST(activate, { params: item, body: forbidden<Schemas['ActivateProfileRequest']>({ force: 'x'.repeat(100_000) }) })).response.status).toBe(413);
+  expect((await plainText('activateProfile', 'POST', `/api/llm/profiles/${b}/activate`)).status).toBe(415);
 
-  expect((await call(server, 'deleteProfile', { method: 'DELETE', path: `${item}?successorProfileId=bad` })).status).toBe(400);
-  expect((await call(server, 'deleteProfile', { method: 'DELETE', path: `/api/llm/profiles/${UNKNOWN_ID}` })).status).toBe(404);
-  expect((await call(server, 'deleteProfile', { method: 'DELETE', path: item })).status).toBe(409);
-  expect((await call(server, 'deleteProfile', { method: 'DELETE', path: item, headers: { 'If-Match': '"old"' } })).status).toBe(412);
-  expect((await call(server, 'deleteProfile', { method: 'DELETE', path: `${item}?successorProfileId=${a}` })).status).toBe(200);
+  const remove = (profileId: string, query: contractOperations['deleteProfile']['parameters']['query'] = {}, ifMatch?: string) =>
+    client.DELETE('/api/llm/profiles/{profileId}', { params: { path: { profileId }, query, header: ifMatch ? { 'If-Match': ifMatch } : {} } });
+  expect((await remove(b, { successorProfileId: 'bad' })).response.status).toBe(400);
+  expect((await remove(UNKNOWN_ID)).response.status).toBe(404);
+  expect((await remove(b)).response.status).toBe(409);
+  expect((await remove(b, {}, '"old"')).response.status).toBe(412);
+  expect((await remove(b, { successorProfileId: a })).response.status).toBe(200);
 });
 
 test('tests, discovery and diagnostics: success, 400, 404, 413, 415, 429', async () => {
   const closed = await create(localLlama({ endpointUrl: 'http://127.0.0.1:9' }));
-  const testPath = `/api/llm/profiles/${closed}/test`;
-  const outcome = await call(server, 'testProfile', { method: 'POST', path: testPath, body: { timeoutMs: 1000 } });
-  expect(outcome.status).toBe(200);
-  expect(outcome.body).toMatchObject({ success: false, errorCode: 'NETWORK_ERROR', retryable: true });
-  expect((await call(server, 'testProfile', { method: 'POST', path: testPath, body: { timeoutMs: 10 } })).status).toBe(400);
-  expect((await call(server, 'testProfile', { method: 'POST', path: `/api/llm/profiles/${UNKNOWN_ID}/test`, body: {} })).status).toBe(404);
-  expect((await call(server, 'testProfile', { method: 'POST', path: testPath, body: { promptOverride: 'p'.repeat(100_000) } })).status).toBe(413);
-  expect((await call(server, 'testProfile', { method: 'POST', path: testPath, rawBody: 'x', headers: { 'Content-Type': 'text/plain' } })).status).toBe(415);
+  const testOf = (body: Schemas['TestProfileRequest'], profileId = closed) => client.POST('/api/llm/profiles/{profileId}/test', { params: { path: { profileId } }, body });
+  const outcome = await testOf({ timeoutMs: 1000 });
+  expect(outcome.response.status).toBe(200);
+  expect(outcome.data).toMatchObject({ success: false, errorCode: 'NETWORK_ERROR', retryable: true });
+  expect((await testOf({ timeoutMs: 10 })).response.status).toBe(400);
+  expect((await testOf({}, UNKNOWN_ID)).response.status).toBe(404);
+  expect((await testOf({ promptOverride: 'p'.repeat(100_000) })).response.status).toBe(413);
+  expect((await plainText('testProfile', 'POST', `/api/llm/profiles/${closed}/test`)).status).toBe(415);
 
   const draft = { profile: localLlama({ endpointUrl: 'http://127.0.0.1:9' }), timeoutMs: 1000 };
-  expect((await call(server, 'testDraftProfile', { method: 'POST', path: '/api/llm/profiles/test', body: draft })).status).toBe(200);
-  expect((await call(server, 'testDraftProfile', { method: 'POST', path: '/api/llm/profiles/test', body: { profile: { name: 'x' } } })).status).toBe(400);
-  expect((await call(server, 'testDraftProfile', { method: 'POST', path: '/api/llm/profiles/test', body: { ...draft, promptOverride: 'p'.repeat(100_000) } })).status).toBe(413);
-  expect((await call(server, 'testDraftProfile', { method: 'POST', path: '/api/llm/profiles/test', rawBody: 'x', headers: { 'Content-Type': 'text/plain' } })).status).toBe(415);
+  const testDraft = (body: Schemas['TestDraftProfileRequest']) => client.POST('/api/llm/profiles/test', { body });
+  expect((await testDraft(draft)).response.status).toBe(200);
+  expect((await testDraft(forbidden<Schemas['TestDraftProfileRequest']>({ profile: { name: 'x' } }))).response.status).toBe(400);
+  expect((await testDraft({ ...draft, promptOverride: 'p'.repeat(100_000) })).response.status).toBe(413);
+  expect((await plainText('testDraftProfile', 'POST', '/api/llm/profiles/test')).status).toBe(415);
   let limited = 0;
   for (let i = 0; i < 4; i += 1) {
-    const res = await call(server, i % 2 ? 'testProfile' : 'testDraftProfile', {
-      method: 'POST',
-      path: i % 2 ? testPath : '/api/llm/profiles/test',
-      body: draft.timeoutMs && i % 2 ? { timeoutMs: 1000 } : draft,
-    });
-    if (res.status === 429) limited += 1;
+    const res = i % 2 ? await testOf({ timeoutMs: 1000 }) : await testDraft(draft);
+    if (res.response.status === 429) limited += 1;
   }
   expect(limited).toBeGreaterThan(0);
 
-  const scope = { scope: { strategy: 'local', timeoutMs: 500 } };
-  expect((await call(server, 'discoverProviders', { method: 'POST', path: '/api/llm/profiles/discover', body: scope })).status).toBe(200);
-  expect((await call(server, 'discoverProviders', { method: 'POST', path: '/api/llm/profiles/discover', body: { scope: { strategy: 'everywhere' } } })).status).toBe(400);
-  expect(
-    (await call(server, 'discoverProviders', { method: 'POST', path: '/api/llm/profiles/discover', body: { scope: { strategy: 'remote', hosts: ['h'.repeat(100_000)] } } })).status,
-  ).toBe(413);
-  expect((await call(server, 'discoverProviders', { method: 'POST', path: '/api/llm/profiles/discover', rawBody: 'x', headers: { 'Content-Type': 'text/plain' } })).status).toBe(
-    415,
-  );
-  expect((await call(server, 'discoverProviders', { method: 'POST', path: '/api/llm/profiles/discover', body: scope })).status).toBe(200);
-  expect((await call(server, 'discoverProviders', { method: 'POST', path: '/api/llm/profiles/discover', body: scope })).status).toBe(429);
+  const discover = (body: Schemas['DiscoverProvidersRequest']) => client.POST('/api/llm/profiles/discover', { body });
+  const scope: Schemas['DiscoverProvidersRequest'] = { scope: { strategy: 'local', timeoutMs: 500 } };
+  expect((await discover(scope)).response.status).toBe(200);
+  expect((await discover(forbidden<Schemas['DiscoverProvidersRequest']>({ scope: { strategy: 'everywhere' } }))).response.status).toBe(400);
+  expect((await discover({ scope: { strategy: 'remote', hosts: ['h'.repeat(100_000)] } })).response.status).toBe(413);
+  expect((await plainText('discoverProviders', 'POST', '/api/llm/profiles/discover')).status).toBe(415);
+  expect((await discover(scope)).response.status).toBe(200);
+  expect((await discover(scope)).response.status).toBe(429);
 
-  expect((await call(server, 'exportDiagnostics', { method: 'GET', path: '/api/llm/diagnostics?limit=5' })).status).toBe(200);
-  expect((await call(server, 'exportDiagnostics', { method: 'GET', path: '/api/llm/diagnostics?limit=0' })).status).toBe(400);
-  expect((await call(server, 'getHealth', { method: 'GET', path: '/api/health' })).status).toBe(200);
-  expect((await call(server, 'getHealth', { method: 'GET', path: '/api/health?verbose=1' })).status).toBe(400);
+  expect((await client.GET('/api/llm/diagnostics', { params: { query: { limit: 5 } } })).response.status).toBe(200);
+  expect((await client.GET('/api/llm/diagnostics', { params: { query: { limit: 0 } } })).response.status).toBe(400);
+  expect((await client.GET('/api/health')).response.status).toBe(200);
+  // getHealth takes no query parameters.
+  expect((await client.GET('/api/health', { params: { query: forbidden<never>({ verbose: 1 }) } })).response.status).toBe(400);
 });
 
 test('model lists: success, 400, 404, 413, 415, 429', async () => {
   const closed = await create(localOllama({ endpointUrl: 'http://127.0.0.1:9' }));
-  const listPath = `/api/llm/profiles/${closed}/models`;
-  const listed = await call(server, 'listProfileModels', { method: 'GET', path: `${listPath}?timeoutMs=1000` });
-  expect(listed.status).toBe(200);
-  expect(listed.body).toMatchObject({ success: false, errorCode: 'NETWORK_ERROR', models: null });
-  expect((await call(server, 'listProfileModels', { method: 'GET', path: `${listPath}?timeoutMs=10` })).status).toBe(400);
-  expect((await call(server, 'listProfileModels', { method: 'GET', path: `${listPath}?refresh=maybe` })).status).toBe(400);
-  expect((await call(server, 'listProfileModels', { method: 'GET', path: `/api/llm/profiles/${UNKNOWN_ID}/models` })).status).toBe(404);
+  const listOf = (query: contractOperations['listProfileModels']['parameters']['query'], profileId = closed) =>
+    client.GET('/api/llm/profiles/{profileId}/models', { params: { path: { profileId }, query } });
+  const listed = await listOf({ timeoutMs: 1000 });
+  expect(listed.response.status).toBe(200);
+  expect(listed.data).toMatchObject({ success: false, errorCode: 'NETWORK_ERROR', models: null });
+  expect((await listOf({ timeoutMs: 10 })).response.status).toBe(400);
+  // refresh is a boolean.
+  expect((await listOf({ refresh: forbidden<boolean>('maybe') })).response.status).toBe(400);
+  expect((await listOf({}, UNKNOWN_ID)).response.status).toBe(404);
 
   const draft = { profile: localOllama({ endpointUrl: 'http://127.0.0.1:9' }), timeoutMs: 1000 };
-  expect((await call(server, 'listDraftModels', { method: 'POST', path: '/api/llm/profiles/models', body: draft })).status).toBe(200);
-  expect((await call(server, 'listDraftModels', { method: 'POST', path: '/api/llm/profiles/models', body: { profile: { name: 'x' } } })).status).toBe(400);
-  expect(
-    (await call(server, 'listDraftModels', { method: 'POST', path: '/api/llm/profiles/models', body: { profile: { ...draft.profile, modelId: 'x'.repeat(100_000) } } })).status,
-  ).toBe(413);
-  expect((await call(server, 'listDraftModels', { method: 'POST', path: '/api/llm/profiles/models', rawBody: 'x', headers: { 'Content-Type': 'text/plain' } })).status).toBe(415);
+  const listDraft = (body: Schemas['ListDraftModelsRequest']) => client.POST('/api/llm/profiles/models', { body });
+  expect((await listDraft(draft)).response.status).toBe(200);
+  expect((await listDraft(forbidden<Schemas['ListDraftModelsRequest']>({ profile: { name: 'x' } }))).response.status).toBe(400);
+  expect((await listDraft({ profile: { ...draft.profile, modelId: 'x'.repeat(100_000) } })).response.status).toBe(413);
+  expect((await plainText('listDraftModels', 'POST', '/api/llm/profiles/models')).status).toBe(415);
   let limited = 0;
   for (let i = 0; i < 4; i += 1) {
-    const res =
-      i % 2
-        ? await call(server, 'listProfileModels', { method: 'GET', path: `${listPath}?timeoutMs=1000` })
-        : await call(server, 'listDraftModels', { method: 'POST', path: '/api/llm/profiles/models', body: draft });
-    if (res.status === 429) limited += 1;
+    const res = i % 2 ? await listOf({ timeoutMs: 1000 }) : await listDraft(draft);
+    if (res.response.status === 429) limited += 1;
   }
   expect(limited).toBeGreaterThan(0);
   expect([covered.has('listProfileModels 429'), covered.has('listDraftModels 429')]).toEqual([true, true]);
 });
 
 test('the models of a keyed profile, listed while safe storage is unavailable, answer 423', async () => {
-  const fresh = await startTestServer();
+  const keyed = await create(localLlama({ apiKey: 'k', endpointUrl: 'http://127.0.0.1:9' }), lockedClient);
+  await chmod(locked.service.paths.keyFile, 0o400);
   try {
-    const res = await fresh.http
-      .post('/api/llm/profiles')
-      .set(fresh.auth)
-      .send({ profile: localLlama({ apiKey: 'k', endpointUrl: 'http://127.0.0.1:9' }) });
-    await chmod(fresh.service.paths.keyFile, 0o400);
-    const locked = await call(fresh, 'listProfileModels', { method: 'GET', path: `/api/llm/profiles/${res.body.profile.id}/models` });
-    expect(locked.status).toBe(423);
-    expect(locked.body.code).toBe('SAFE_STORAGE_UNAVAILABLE');
+    const res = await lockedClient.GET('/api/llm/profiles/{profileId}/models', { params: { path: { profileId: keyed } } });
+    expect(res.response.status).toBe(423);
+    expect(res.error!.code).toBe('SAFE_STORAGE_UNAVAILABLE');
   } finally {
-    await fresh.close();
+    await chmod(locked.service.paths.keyFile, 0o600);
   }
 });
 
@@ -235,17 +255,13 @@ test('writes while safe storage is unavailable answer 423', async () => {
   const before = await readFile(server.service.paths.vaultFile);
   await chmod(server.service.paths.keyFile, 0o644);
   try {
-    const attempts: [string, string, string, unknown][] = [
-      ['createProfile', 'POST', '/api/llm/profiles', { profile: localLlama() }],
-      ['updateProfile', 'PATCH', `/api/llm/profiles/${other}`, { changes: { name: 'renamed' } }],
-      ['deleteProfile', 'DELETE', `/api/llm/profiles/${other}`, undefined],
-      ['activateProfile', 'POST', `/api/llm/profiles/${other}/activate`, undefined],
-    ];
-    for (const [operationId, method, route, body] of attempts) {
-      expect((await call(server, operationId, { method, path: route, body })).status).toBe(423);
-    }
-    // The test limiter is spent by now: a fresh server with the same data would be needed for 423 on tests,
-    // so the keyed test runs through the service directly as well as over HTTP when allowed.
+    const params = { path: { profileId: other } };
+    expect((await client.POST('/api/llm/profiles', { body: { profile: localLlama() } })).response.status).toBe(423);
+    expect((await client.PATCH('/api/llm/profiles/{profileId}', { params, body: { changes: { name: 'renamed' } } })).response.status).toBe(423);
+    expect((await client.DELETE('/api/llm/profiles/{profileId}', { params })).response.status).toBe(423);
+    expect((await client.POST('/api/llm/profiles/{profileId}/activate', { params })).response.status).toBe(423);
+    // This server's test limiter is spent by now, so the keyed test is also asked of the service
+    // directly; the 423 over HTTP is the next test's, on the `locked` server.
     await expect(server.service.deps.profiles.resolveForTest(keyed)).rejects.toMatchObject({ code: 'SAFE_STORAGE_UNAVAILABLE' });
     expect(await readFile(server.service.paths.vaultFile)).toEqual(before);
   } finally {
@@ -254,17 +270,13 @@ test('writes while safe storage is unavailable answer 423', async () => {
 });
 
 test('a keyed profile tested while safe storage is unavailable answers 423', async () => {
-  const fresh = await startTestServer();
+  const keyed = await create(localLlama({ apiKey: 'k', endpointUrl: 'http://127.0.0.1:9' }), lockedClient);
+  await chmod(locked.service.paths.keyFile, 0o400);
   try {
-    const res = await fresh.http
-      .post('/api/llm/profiles')
-      .set(fresh.auth)
-      .send({ profile: localLlama({ apiKey: 'k', endpointUrl: 'http://127.0.0.1:9' }) });
-    await chmod(fresh.service.paths.keyFile, 0o400);
-    const locked = await call(fresh, 'testProfile', { method: 'POST', path: `/api/llm/profiles/${res.body.profile.id}/test`, body: {} });
-    expect(locked.status).toBe(423);
+    const res = await lockedClient.POST('/api/llm/profiles/{profileId}/test', { params: { path: { profileId: keyed } }, body: {} });
+    expect(res.response.status).toBe(423);
   } finally {
-    await fresh.close();
+    await chmod(locked.service.paths.keyFile, 0o600);
   }
 });
 

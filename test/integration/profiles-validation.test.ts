@@ -1,20 +1,30 @@
+/**
+ * Bad input answers a clear 4xx with field errors and changes nothing. Requests go through the
+ * package's typed client (every answer checked against the contract); a value the types forbid is
+ * sent through `forbidden()`. Malformed JSON and non-JSON media types are sent with supertest: the
+ * client only sends JSON bodies it serialises itself.
+ */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { providerTypeValues } from '../../generated/llm-profiles.js';
+import { type components, type operations, providerTypeValues } from '../../generated/llm-profiles.js';
+import type { ProfilesClient } from '../../src/client/index.js';
 import { expectContract } from '../support/contract.js';
 import { assertInvariants } from '../support/invariants.js';
 import { CONSENT, azure, localLlama } from '../support/builders.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { contractClient, forbidden } from '../support/typed-client.js';
+
+type CreateProfileRequest = components['schemas']['CreateProfileRequest'];
+type ListProfilesQuery = operations['listProfiles']['parameters']['query'];
 
 let server: TestServer;
+let client: ProfilesClient;
 
 beforeAll(async () => {
   server = await startTestServer();
-  const seed = await server.http
-    .post('/api/llm/profiles')
-    .set(server.auth)
-    .send({ profile: localLlama({ name: 'Taken Name' }) });
-  expect(seed.status).toBe(201);
+  client = contractClient(server);
+  const seed = await client.POST('/api/llm/profiles', { body: { profile: localLlama({ name: 'Taken Name' }) } });
+  expect(seed.response.status).toBe(201);
 });
 
 afterAll(async () => {
@@ -30,6 +40,7 @@ async function vaultHash(): Promise<string> {
 
 const base = () => localLlama();
 
+// Bodies the contract refuses; most of them its types refuse too, so each is sent through forbidden().
 const invalidCreates: [string, unknown, number, string?][] = [
   ['missing profile', {}, 400, '/body/profile'],
   ['missing name', { profile: { providerType: 'llama.cpp', endpointUrl: 'http://127.0.0.1:8080' } }, 400, '/body/profile/name'],
@@ -78,15 +89,11 @@ const invalidCreates: [string, unknown, number, string?][] = [
 describe('invalid creates answer a clear 4xx with field errors and change nothing', () => {
   test.each(invalidCreates)('%s', async (_label, body, status, pointer) => {
     const before = await vaultHash();
-    const res = await server.http
-      .post('/api/llm/profiles')
-      .set(server.auth)
-      .send(body as object);
-    expectContract('createProfile', res);
-    expect(res.status).toBe(status);
-    expect(res.body.errors?.length ?? 0).toBeGreaterThan(0);
-    if (pointer) expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
-    for (const e of res.body.errors as { message: string }[]) expect(e.message.length).toBeGreaterThan(0);
+    const res = await client.POST('/api/llm/profiles', { body: forbidden<CreateProfileRequest>(body) });
+    expect(res.response.status).toBe(status);
+    expect(res.error?.errors?.length ?? 0).toBeGreaterThan(0);
+    if (pointer) expect(res.error!.errors!.map((e) => e.pointer)).toContain(pointer);
+    for (const e of res.error!.errors!) expect(e.message.length).toBeGreaterThan(0);
     expect(await vaultHash()).toBe(before);
   });
 });
@@ -94,10 +101,8 @@ describe('invalid creates answer a clear 4xx with field errors and change nothin
 test('a loopback endpoint is allowed for every provider type, with http or https', async () => {
   for (const providerType of providerTypeValues) {
     for (const scheme of ['http', 'https']) {
-      const res = await server.http
-        .post('/api/llm/profiles')
-        .set(server.auth)
-        .send({
+      const res = await client.POST('/api/llm/profiles', {
+        body: {
           profile: {
             name: `loop ${providerType} ${scheme}`,
             providerType,
@@ -105,10 +110,10 @@ test('a loopback endpoint is allowed for every provider type, with http or https
             modelId: 'm',
             apiKey: 'local-proxy-key',
           },
-        });
-      expectContract('createProfile', res);
-      expect(res.status).toBe(201);
-      expect(res.body.profile.locality).toBe('this-device');
+        },
+      });
+      expect(res.response.status).toBe(201);
+      expect(res.data!.profile.locality).toBe('this-device');
     }
   }
 });
@@ -131,26 +136,21 @@ test('malformed JSON is 400, a non-JSON body is 415, a huge body is 413 — neve
     expectContract('createProfile', res);
     expect(res.status).toBe(415);
   }
-  const huge = await server.http
-    .post('/api/llm/profiles')
-    .set(server.auth)
-    .send({ profile: { ...localLlama(), modelId: 'x'.repeat(200_000) } });
-  expectContract('createProfile', huge);
-  expect(huge.status).toBe(413);
+  const huge = await client.POST('/api/llm/profiles', { body: { profile: { ...localLlama(), modelId: 'x'.repeat(200_000) } } });
+  expect(huge.response.status).toBe(413);
   expect(await vaultHash()).toBe(before);
 });
 
 test('query and path parameters are validated too', async () => {
-  const badType = await server.http.get('/api/llm/profiles?providerTypes=gpt').set(server.auth);
-  expectContract('listProfiles', badType);
-  expect(badType.status).toBe(400);
-  const unknownParam = await server.http.get('/api/llm/profiles?foo=1').set(server.auth);
-  expectContract('listProfiles', unknownParam);
-  expect(unknownParam.status).toBe(400);
-  const badId = await server.http.get('/api/llm/profiles/not-a-uuid').set(server.auth);
-  expectContract('getProfile', badId);
-  expect(badId.status).toBe(400);
-  const badSuccessor = await server.http.delete('/api/llm/profiles/3f0c9a52-7d1e-4f6b-9a43-2b8c5d7e1a90?successorProfileId=zzz').set(server.auth);
-  expectContract('deleteProfile', badSuccessor);
-  expect(badSuccessor.status).toBe(400);
+  // 'gpt' is no provider type and foo no parameter: both outside the types, so sent through forbidden().
+  const badType = await client.GET('/api/llm/profiles', { params: { query: { providerTypes: forbidden<components['schemas']['ProviderType'][]>(['gpt']) } } });
+  expect(badType.response.status).toBe(400);
+  const unknownParam = await client.GET('/api/llm/profiles', { params: { query: forbidden<ListProfilesQuery>({ foo: 1 }) } });
+  expect(unknownParam.response.status).toBe(400);
+  const badId = await client.GET('/api/llm/profiles/{profileId}', { params: { path: { profileId: 'not-a-uuid' } } });
+  expect(badId.response.status).toBe(400);
+  const badSuccessor = await client.DELETE('/api/llm/profiles/{profileId}', {
+    params: { path: { profileId: '3f0c9a52-7d1e-4f6b-9a43-2b8c5d7e1a90' }, query: { successorProfileId: 'zzz' } },
+  });
+  expect(badSuccessor.response.status).toBe(400);
 });
