@@ -6,6 +6,7 @@
  * and creates profiles on a running service.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -116,6 +117,14 @@ console.log(JSON.stringify({
 test("the package's exports are all in the tarball npm pack makes", () => {
   expect(exported.filter((file) => file.startsWith('dist')).length).toBeGreaterThan(0);
   expect(exported.filter((file) => !packed.includes(file))).toEqual([]);
+});
+
+test('the tarball carries what a consumer runs: no tests, bench, CI or sources, no output of a deleted source', () => {
+  expect(packed.filter((file) => /^(test|bench|src|\.ci|scripts|generated)\//.test(file.split(path.sep).join('/')))).toEqual([]);
+  const orphans = packed
+    .filter((file) => file.startsWith(`dist${path.sep}`) && file.endsWith('.js'))
+    .filter((file) => !existsSync(path.join(ROOT, file.slice('dist'.length + 1).replace(/\.js$/, '.ts'))));
+  expect(orphans).toEqual([]);
 });
 
 test('a consumer of the packed package type-checks against its .d.ts, and its client works', async () => {
