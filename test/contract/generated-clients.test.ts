@@ -41,11 +41,16 @@ client.setConfig({ auth: () => token });
 const created = await createProfile({ body: { profile: { name: 'Made by a generated client', providerType: 'llama.cpp', endpointUrl: 'http://127.0.0.1:8080' } } });
 const listed = await listProfiles({ query: { providerTypes: ['llama.cpp'] } });
 const refused = await createProfile({ body: { profile: { name: 'No key', providerType: 'anthropic', endpointUrl: 'https://api.anthropic.com', consentTimestamp: '2026-11-20T09:30:00Z' } } });
+// A call that reached no server (a wrong base URL) still reports, so the assertions say what went wrong.
+function outcome(result: { response?: Response; data?: unknown; error?: unknown }, schema: { parse(value: unknown): unknown }) {
+  if (!result.response) return { status: null, body: String(result.error) };
+  return { status: result.response.status, body: schema.parse(result.response.ok ? result.data : result.error) };
+}
 console.log(JSON.stringify({
   baseUrl: client.getConfig().baseUrl,
-  created: { status: created.response.status, body: schemas.ProfileResponse.parse(created.data) },
-  listed: { status: listed.response.status, body: schemas.ProfileListResponse.parse(listed.data) },
-  refused: { status: refused.response.status, body: schemas.Problem.parse(refused.error) },
+  created: outcome(created, schemas.ProfileResponse),
+  listed: outcome(listed, schemas.ProfileListResponse),
+  refused: outcome(refused, schemas.Problem),
 }));
 `;
 

@@ -4,6 +4,7 @@
  * what is served. The Redoc page is built here (a few seconds) exactly as `npm run docs` does.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -61,6 +62,16 @@ describe('/docs', () => {
     for (const status of spec.components.schemas.DiscoveryFinding.properties.status.enum as string[]) expect(description).toContain(status);
     const page = (await server.http.get('/docs')).text;
     for (const section of ['invariants', 'safe-storage', 'consent', 'test-outcomes', 'discovery-statuses']) expect(page).toContain(`/section/${section}`);
+  });
+
+  test('the contact link is no placeholder: no documentation-only domain, and on this service a page it serves', async () => {
+    const contact = new URL(spec.info.contact.url as string);
+    // RFC 2606 / RFC 6761 names reserved for examples and tests lead nowhere.
+    expect(contact.hostname).not.toMatch(/(^|\.)(example\.(com|net|org)|example|invalid|test)$/);
+    if (contact.origin === new URL(spec.servers[0].url as string).origin) {
+      const res = await server.http.get(contact.pathname);
+      expect([res.status, res.headers['content-type']]).toEqual([200, expect.stringMatching(/^text\/html/)]);
+    }
   });
 
   test('without a Redoc build, a plain index still names every operation, with the text escaped', async () => {
@@ -129,6 +140,29 @@ describe('the served spec', () => {
     await run(path.join(BIN, 'openapi-typescript'), [served, '-o', out, ...flags], { cwd: work });
     expect(await readFile(out, 'utf8')).toBe(await readFile(path.join(ROOT, 'generated', 'llm-profiles.ts'), 'utf8'));
   }, 120_000);
+
+  test('schemathesis.toml lets a fuzzer run report only real failures, and the README says how to run it', async () => {
+    const file = path.join(ROOT, 'schemathesis.toml');
+    expect(existsSync(file)).toBe(true);
+    const toml = await readFile(file, 'utf8');
+    // The few lines a fuzzer reads here: each check's expected-statuses list.
+    const expected = (check: string): string[] => {
+      const section = toml.split(/^\[/m).find((part) => part.startsWith(`checks.${check}]`)) ?? '';
+      const list = /^expected-statuses\s*=\s*\[([^\]]*)\]/m.exec(section)?.[1] ?? '';
+      return [...list.matchAll(/"([^"]+)"/g)].map((match) => match[1] as string);
+    };
+    const accepted = expected('positive_data_acceptance');
+    const rejected = expected('negative_data_rejection');
+    // A valid request may meet a stale If-Match (412) or the rate limit (429); so may an invalid one.
+    expect(accepted).toEqual(expect.arrayContaining(['2xx', '412', '429']));
+    expect(rejected).toEqual(expect.arrayContaining(['400', '412', '429']));
+    // Nothing excused for a valid request that the contract does not document.
+    const documented = new Set(operations.flatMap(({ operation }) => Object.keys(operation.responses as Json)));
+    expect(accepted.filter((status) => status !== '2xx' && !documented.has(status))).toEqual([]);
+    const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain('schemathesis.toml');
+    expect(readme).toMatch(/^st run /m);
+  });
 
   test('redocly bundle produces one self-contained file', async () => {
     const out = path.join(work, 'bundled.yaml');
