@@ -23,6 +23,8 @@ const project = (name: string): Config => ({ ...shared, displayName: name, roots
 const config: Config = {
   projects: ['unit', 'integration', 'contract', 'browser', 'proof'].map(project),
   maxWorkers: 2,
+  // Longest first on a first run too, when jest has no timings yet (see the file).
+  testSequencer: '<rootDir>/test/support/first-run-order.js',
   // Also here: jest reads the timeout from the top-level config when projects are used.
   testTimeout: shared.testTimeout,
 };

@@ -196,12 +196,27 @@ describe('a running server', () => {
     expect(list.status).toBe(200);
   });
 
-  test('a second server on the same data folder exits non-zero and says why', async () => {
+  test('a second server on the same data folder exits non-zero and says why; the first keeps serving, its vault untouched', async () => {
+    const created = await call(`${server.url}/api/llm/profiles`, {
+      method: 'POST',
+      token,
+      body: { profile: { name: 'Before the second server', providerType: 'ollama', endpointUrl: 'http://localhost:11434' } },
+    });
+    expect(created.status).toBe(201);
+    const vaultFile = path.join(dataDir, 'profiles.json');
+    const before = await readFile(vaultFile);
+
     const second = await runToExit(['--port', '0', '--data-dir', dataDir], cleanEnv({ [TOKEN_ENV]: token }));
     expect(second.code).not.toBe(0);
+    expect(second.code).not.toBeNull();
     expect(second.stderr).toContain(`is already using ${dataDir}`);
     expect(second.stderr).toContain(`pid ${server.child.pid}`);
+    expect(second.stdout).not.toMatch(/listening on/);
+
     expect((await call(`${server.url}/api/health`)).status).toBe(200);
+    const list = JSON.parse((await call(`${server.url}/api/llm/profiles`, { token })).body) as { profiles: { id: string }[] };
+    expect(list.profiles.map((p) => p.id)).toEqual([(JSON.parse(created.body) as { profile: { id: string } }).profile.id]);
+    expect(await readFile(vaultFile)).toEqual(before);
   });
 });
 

@@ -3,6 +3,7 @@ import { startFingerprintEmulator, SMALL_SERVER, type FingerprintEmulator } from
 import { forwardPort } from '../support/emulators/fingerprints/network-side.js';
 import { startEmulator } from '../support/emulators/providers/index.js';
 import { expectContract } from '../support/contract.js';
+import { withoutTimers } from '../support/no-timers.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -130,13 +131,10 @@ test('one deadline: all candidates closed returns without waiting for it; a blac
         .post('/api/llm/profiles/discover')
         .set(target.auth)
         .send({ scope: { strategy: 'local', timeoutMs, force: true } });
-    // Refused connections end the scan: only a waited-out deadline could take the full timeoutMs.
-    const t0 = performance.now();
-    const closed = await scan(quiet, 5000);
-    const closedMs = performance.now() - t0;
+    // Refused connections end the scan: it answers while no timer can fire, so not by waiting out its deadline.
+    const closed = await withoutTimers(() => scan(quiet, 5000));
     expect(closed.status).toBe(200);
     expect(closed.body.providers).toEqual([]);
-    expect(closedMs).toBeLessThan(5000);
 
     // A silent server is given up on at the deadline; ten times it still proves the deadline applied.
     const t1 = performance.now();

@@ -51,6 +51,9 @@ async function storedKey(dataDir: string): Promise<Buffer | null> {
   }
 }
 
+// Every test starts its own service: what each proves is a start (first start, restart, a key
+// store chosen at start, no bus at start) or a keyring broken under a running service, which must
+// not carry a half-recovered keyring helper into the next test.
 function start(dataDir: string, keyStore: 'auto' | 'keyring' | 'file' = 'auto', env: Record<string, string> = secrets.env): Promise<TestServer> {
   return startTestServer({ dataDir, keyStore, keyringEnv: env, keyringTimeoutMs: LIMIT_MS });
 }

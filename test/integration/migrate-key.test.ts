@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { jest } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { cp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { localLlama } from '../support/builders.js';
 import { startEmulator } from '../support/emulators/providers/index.js';
@@ -31,17 +31,20 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
+  for (const made of templates.values()) {
+    const dataDir = (await made.catch(() => null))?.dataDir;
+    if (dataDir === undefined) continue;
+    const entry = keyringEntry(dataDir);
+    await entry.delete().catch(() => undefined);
+    entry.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
   await llama?.close();
   await secrets?.stop();
 });
 
-async function inKeyring(dataDir: string): Promise<Buffer | null> {
-  const client = new KeyringClient({ service: KEYRING_SERVICE, account: dataDir, env: secrets.env, timeoutMs: 5000 });
-  try {
-    return await client.get();
-  } finally {
-    client.close();
-  }
+function keyringEntry(dataDir: string): KeyringClient {
+  return new KeyringClient({ service: KEYRING_SERVICE, account: dataDir, env: secrets.env, timeoutMs: 5000 });
 }
 
 function start(dataDir: string, keyStore: 'auto' | 'keyring' | 'file'): Promise<TestServer> {
@@ -62,12 +65,12 @@ function migrate(dataDir: string, to: 'keyring' | 'file', pauseAfter?: MoveStep)
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, out })));
 }
 
-async function expectExactlyOneUsableKey(dataDir: string, id: string): Promise<'keyring' | 'file'> {
+async function expectExactlyOneUsableKey(dataDir: string, entry: KeyringClient, id: string): Promise<'keyring' | 'file'> {
   const server = await start(dataDir, 'auto');
   try {
     const where = server.service.keyStore.kind;
     const fileThere = existsSync(path.join(dataDir, 'vault.key'));
-    const keyringThere = (await inKeyring(dataDir)) !== null;
+    const keyringThere = (await entry.get()) !== null;
     expect({ fileThere, keyringThere }).toEqual({ fileThere: where === 'file', keyringThere: where === 'keyring' });
     expect((await server.http.get('/api/health')).body).toMatchObject({ keyStore: where, safeStorageStatus: 'available' });
     const test = await server.http.post(`/api/llm/profiles/${id}/test`).set(server.auth).send({});
@@ -81,27 +84,68 @@ async function expectExactlyOneUsableKey(dataDir: string, id: string): Promise<'
   }
 }
 
+/**
+ * One vault per source store, made by the real service with a saved API key. Every case moves its
+ * own copy of it (the key copied to that copy's keyring entry when the keyring holds it), so each
+ * case runs the move, the kill and the next starts, and the service is not started to make a
+ * fresh vault twelve times.
+ */
+const templates = new Map<'file' | 'keyring', Promise<{ dataDir: string; id: string }>>();
+
+function template(from: 'file' | 'keyring'): Promise<{ dataDir: string; id: string }> {
+  let made = templates.get(from);
+  if (!made) {
+    made = (async () => {
+      const dataDir = await makeTempDir();
+      const setup = await start(dataDir, from);
+      try {
+        expect(setup.service.keyStore.kind).toBe(from);
+        const created = await setup.http
+          .post('/api/llm/profiles')
+          .set(setup.auth)
+          .send({ profile: localLlama({ endpointUrl: llama.url, apiKey: API_KEY }) });
+        expect(created.status).toBe(201);
+        return { dataDir, id: created.body.profile.id as string };
+      } finally {
+        await setup.close({ keepDataDir: true });
+      }
+    })();
+    templates.set(from, made);
+  }
+  return made;
+}
+
+/** A data folder holding a copy of the `from` template: same vault, same key, in the same kind of store. */
+async function copyOf(from: 'file' | 'keyring', entry: KeyringClient, dataDir: string): Promise<string> {
+  const original = await template(from);
+  await cp(original.dataDir, dataDir, { recursive: true });
+  if (from === 'keyring') {
+    const source = keyringEntry(original.dataDir);
+    try {
+      const key = await source.get();
+      expect(key).toHaveLength(32);
+      await entry.set(key as Buffer);
+    } finally {
+      source.close();
+    }
+  }
+  return original.id;
+}
+
 describe.each([
   ['file', 'keyring'],
   ['keyring', 'file'],
 ] as const)('migrate-key from the %s to the %s', (from, to) => {
   test.each([...MOVE_STEPS])('killed (SIGKILL) after the "%s" step: exactly one usable key, and a second run finishes the move', async (step) => {
     const dataDir = await makeTempDir();
+    const entry = keyringEntry(dataDir);
     try {
-      const setup = await start(dataDir, from);
-      expect(setup.service.keyStore.kind).toBe(from);
-      const created = await setup.http
-        .post('/api/llm/profiles')
-        .set(setup.auth)
-        .send({ profile: localLlama({ endpointUrl: llama.url, apiKey: API_KEY }) });
-      expect(created.status).toBe(201);
-      const id = created.body.profile.id as string;
-      await setup.close({ keepDataDir: true });
+      const id = await copyOf(from, entry, dataDir);
 
       const killed = await migrate(dataDir, to, step);
       expect(killed.signal).toBe('SIGKILL');
       expect(killed.out).toContain(`paused after ${step}`);
-      const where = await expectExactlyOneUsableKey(dataDir, id);
+      const where = await expectExactlyOneUsableKey(dataDir, entry, id);
       // Before the switch is recorded the key stays where it was; from then on it is in the new store.
       const switched = MOVE_STEPS.indexOf(step) >= MOVE_STEPS.indexOf('switch');
       expect(where).toBe(switched ? to : from);
@@ -109,12 +153,11 @@ describe.each([
       if (!switched) {
         const finished = await migrate(dataDir, to);
         expect(finished.code).toBe(0);
-        expect(await expectExactlyOneUsableKey(dataDir, id)).toBe(to);
+        expect(await expectExactlyOneUsableKey(dataDir, entry, id)).toBe(to);
       }
     } finally {
-      const client = new KeyringClient({ service: KEYRING_SERVICE, account: dataDir, env: secrets.env, timeoutMs: 5000 });
-      await client.delete().catch(() => undefined);
-      client.close();
+      await entry.delete().catch(() => undefined);
+      entry.close();
       await rm(dataDir, { recursive: true, force: true });
     }
   });

@@ -172,6 +172,7 @@ describe('Origin guard and JSON-only bodies', () => {
 });
 
 test('an allowed origin gets exactly that origin back, never *', async () => {
+  // Its own server: an allowed origin is start-up configuration, and the shared one must refuse every origin.
   const allowed = await startTestServer({ allowedOrigins: ['app://llm-tutor'] });
   try {
     const res = await allowed.http.get('/api/llm/profiles').set(allowed.auth).set('Origin', 'app://llm-tutor');
@@ -207,6 +208,7 @@ test('test calls beyond the limit answer 429 with Retry-After', async () => {
 });
 
 test('the limit resets when its window has passed', async () => {
+  // Its own server: a short window is start-up configuration, and waiting out the shared one's would take a minute.
   const short = await startTestServer({ rateLimits: { test: { limit: 1, windowMs: 2000 }, discover: { limit: 10, windowMs: 60_000 } } });
   try {
     const draft = () =>

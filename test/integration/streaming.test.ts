@@ -10,6 +10,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startEmulator, type Emulator, type EmulatorOptions, type ScenarioByKind, type StreamSendLog } from '../support/emulators/providers/index.js';
 import { expectContract } from '../support/contract.js';
+import { eventually } from '../support/eventually.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const CANARY_KEY = 'sk-stream-canary-62c1-KEY-never-leaks';
@@ -34,8 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   const violations = emulators.flatMap((e) => e.violations);
   // The service closes each outbound socket when its test ends; give the FINs a moment to land.
-  const deadline = Date.now() + 2000;
-  while (emulators.some((e) => e.openConnections() > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await eventually(() => emulators.every((e) => e.openConnections() === 0));
   const open = emulators.map((e) => e.openConnections());
   await Promise.all(emulators.map((e) => e.close()));
   await server.close();
@@ -204,8 +204,7 @@ test('a stream that trickles tokens is cut at timeoutMs with TIMEOUT, not before
   expect(lastLog(emu).tokenTimes.length).toBeGreaterThan(1);
   // ... and, a bound only to prove the deadline applied, within three times it.
   expect(run.answeredAt - run.sentAt).toBeLessThan(3000);
-  const deadline = Date.now() + 2000;
-  while (emu.openConnections() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await eventually(() => emu.openConnections() === 0);
   expect(emu.openConnections()).toBe(0);
 });
 

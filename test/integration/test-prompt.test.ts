@@ -9,6 +9,7 @@ import path from 'node:path';
 import { startEmulator, type Emulator } from '../support/emulators/providers/index.js';
 import { expectContract } from '../support/contract.js';
 import { CONSENT } from '../support/builders.js';
+import { eventually } from '../support/eventually.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const CANARY_KEY = 'sk-http-canary-41d7-KEY-never-leaks';
@@ -282,13 +283,11 @@ test('a client that disconnects aborts the outbound call', async () => {
     body: JSON.stringify({ timeoutMs: 60_000 }),
     signal: controller.signal,
   }).catch((error: Error) => error);
-  const deadline = Date.now() + 3000;
-  while (silent.connections() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await eventually(() => silent.connections() > 0);
   expect(silent.connections()).toBe(1);
   controller.abort();
   await pending;
-  const closeDeadline = Date.now() + 3000;
-  while (silent.openConnections() > 0 && Date.now() < closeDeadline) await new Promise((r) => setTimeout(r, 20));
+  await eventually(() => silent.openConnections() === 0);
   expect(silent.openConnections()).toBe(0);
 });
 

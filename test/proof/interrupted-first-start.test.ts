@@ -9,6 +9,7 @@ import path from 'node:path';
 import { nodeFs, type FsLayer, type WritableFile } from '../../src/vault/fs-layer.js';
 import { SafeStorage } from '../../src/vault/safe-storage.js';
 import { localLlama } from '../support/builders.js';
+import { eventually } from '../support/eventually.js';
 import { makeTempDir, startTestServer } from '../support/server.js';
 
 test('a first start that dies while writing the vault key leaves nothing that blocks the next start', async () => {
@@ -25,7 +26,7 @@ test('a first start that dies while writing the vault key leaves nothing that bl
       },
     };
     void new SafeStorage({ keyFile: path.join(dataDir, 'vault.key'), fs: dying }).initialize(false);
-    for (let i = 0; i < 200 && open.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    await eventually(() => open.length > 0);
     expect(open).toHaveLength(1);
 
     const server = await startTestServer({ dataDir });

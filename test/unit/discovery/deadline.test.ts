@@ -1,6 +1,7 @@
 import { DEFAULT_DISCOVERY_PORTS, DiscoveryService } from '../../../src/discovery/discovery-service.js';
 import { startFingerprintEmulator } from '../../support/emulators/fingerprints/index.js';
 import { closedPorts, connectionsDuring, findingAt, timed, TIMEOUT_RANGE } from './support.js';
+import { withoutTimers } from '../../support/no-timers.js';
 
 describe('the whole call keeps to its deadline', () => {
   test('all candidates closed: an empty answer without waiting for the deadline', async () => {
@@ -8,11 +9,10 @@ describe('the whole call keeps to its deadline', () => {
     // Refused connections end the scan; only a waited-out deadline could take the full timeoutMs.
     const ports = await closedPorts(DEFAULT_DISCOVERY_PORTS.length);
     const service = new DiscoveryService({ timeoutRange: TIMEOUT_RANGE, localHosts: ['127.0.0.1', 'localhost'], ports });
-    const { value, ms } = await timed(() => connectionsDuring(() => service.discover({ strategy: 'local', timeoutMs: 5000 }, [], 'en')));
+    const value = await withoutTimers(() => connectionsDuring(() => service.discover({ strategy: 'local', timeoutMs: 5000 }, [], 'en')));
     expect(value.value.providers).toEqual([]);
     // Every closed port was tried and refused: the empty answer is not a scan that never ran.
     expect(new Set(value.refusedPorts)).toEqual(new Set(ports));
-    expect(ms).toBeLessThan(5000);
   });
 
   test('a server that accepts and never answers does not hold the call past timeoutMs; the others are intact', async () => {

@@ -2,6 +2,7 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { PromptTestService } from '../../../src/prompt-test/prompt-test-service.js';
 import { startSelfSignedServer } from '../../support/emulators/providers/tls.js';
+import { eventually } from '../../support/eventually.js';
 import { CANARY_KEY, CANARY_PROMPT, emulatorPool, expectContractShape, expectNoSecrets, target } from './support.js';
 
 /** A resolver that answers from a fixed table, in both of dns.lookup's callback forms, and counts its calls. */
@@ -175,7 +176,8 @@ describe('outbound limits of a test prompt', () => {
   it('aborts the outbound call when the signal fires, and closes the connection', async () => {
     const emulator = await emulators.start('silent');
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 150);
+    // Cancelled once the request is at the server, however long the machine takes to send it.
+    void eventually(() => emulator.requests.length > 0).then(() => controller.abort());
     const outcome = await service.run(target({ providerType: 'ollama', endpointUrl: emulator.url, modelId: 'llama3.2' }), {
       timeoutMs: 10_000,
       signal: controller.signal,
@@ -184,8 +186,7 @@ describe('outbound limits of a test prompt', () => {
     expect(outcome).toMatchObject({ success: false, errorCode: 'NETWORK_ERROR', retryable: true });
     expect(outcome.userMessage).toBe('The test was cancelled before the provider answered.');
     expect(emulator.requests).toHaveLength(1);
-    const deadline = Date.now() + 1000;
-    while (emulator.openConnections() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    await eventually(() => emulator.openConnections() === 0);
     expect(emulator.openConnections()).toBe(0);
   });
 
