@@ -18,7 +18,16 @@ const shared = {
  * proof project after the others rather than beside them: its kill -9 and fuzz runs keep both
  * cores busy for minutes, and nothing else should have to share the machine with them.
  */
-const project = (name: string): Config => ({ ...shared, displayName: name, roots: [`<rootDir>/test/${name}`], testMatch: ['**/*.test.ts'] });
+/** The projects with tests that start the built service (`node dist/src/main.js`) build it first, once. */
+const BUILT_SERVICE_USERS = new Set(['integration', 'contract', 'proof']);
+
+const project = (name: string): Config => ({
+  ...shared,
+  displayName: name,
+  roots: [`<rootDir>/test/${name}`],
+  testMatch: ['**/*.test.ts'],
+  ...(BUILT_SERVICE_USERS.has(name) ? { globalSetup: '<rootDir>/test/support/build-once.js' } : {}),
+});
 
 const config: Config = {
   projects: ['unit', 'integration', 'contract', 'browser', 'proof'].map(project),

@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { packageRoot } from '../../src/compose.js';
-import { ensureBuilt } from '../support/build.js';
 import { contractProblems } from '../support/contract.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -55,7 +54,6 @@ let packed: string[];
 beforeAll(async () => {
   server = await startTestServer();
   work = await mkdtemp(path.join(tmpdir(), 'llm-profiles-package-'));
-  await ensureBuilt(exported.filter((file) => file.startsWith('dist')));
   // The tarball npm would publish; prepare (the build) already ran, above or at `npm ci`.
   const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, env: { ...process.env, npm_config_offline: 'true' } });
   const [summary] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];

@@ -11,33 +11,12 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { OPTIONS, TOKEN_ENV } from '../../src/config.js';
 import { packageRoot } from '../../src/compose.js';
+import { BUILT_MAIN } from '../support/build.js';
 import { makeTempDir } from '../support/server.js';
 
 const ROOT = packageRoot();
-const MAIN = path.join(ROOT, 'dist', 'src', 'main.js');
+const MAIN = BUILT_MAIN;
 const START_TIMEOUT_MS = 45_000;
-
-function newestMtime(dir: string): number {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('.ts'))
-    .reduce((newest, name) => Math.max(newest, statSync(path.join(dir, name)).mtimeMs), 0);
-}
-
-/** `npm ci` builds dist/ (prepare); a working copy edited since is rebuilt here so the test runs today's code. */
-async function ensureBuilt(): Promise<void> {
-  const built = (() => {
-    try {
-      return statSync(MAIN).mtimeMs;
-    } catch {
-      return 0;
-    }
-  })();
-  if (built >= Math.max(newestMtime(path.join(ROOT, 'src')), newestMtime(path.join(ROOT, 'generated')))) return;
-  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  // tsc still emits when a file elsewhere has a type error; `npm run typecheck` is where those fail.
-  await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT }).catch(() => undefined);
-  statSync(MAIN);
-}
 
 /** The child's environment: none of the developer's LLM_PROFILES_* settings leak in. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -130,10 +109,6 @@ async function stopped(server: Started, signal: NodeJS.Signals): Promise<number 
   server.child.kill(signal);
   return server.exited;
 }
-
-beforeAll(async () => {
-  await ensureBuilt();
-}, 180_000);
 
 describe('--help', () => {
   test('lists every option and every environment variable the start command reads, then exits 0', async () => {

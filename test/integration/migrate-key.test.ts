@@ -12,7 +12,7 @@ import path from 'node:path';
 import { localLlama } from '../support/builders.js';
 import { startEmulator } from '../support/emulators/providers/index.js';
 import { startSecretService, type SecretService } from '../support/keyring/secret-service.js';
-import { currentBuild } from '../support/proof/server-process.js';
+import { BUILT_MAIN } from '../support/build.js';
 import { makeTempDir, startTestServer, type TestServer } from '../support/server.js';
 import { KeyringClient, KEYRING_SERVICE } from '../../src/vault/keyring-client.js';
 import { MOVE_STEPS, type MoveStep } from '../../src/vault/key-move.js';
@@ -22,10 +22,8 @@ jest.setTimeout(600_000);
 const API_KEY = 'sk-migrate-7d1c3e5f9a2b';
 let secrets: SecretService;
 let llama: Awaited<ReturnType<typeof startEmulator<'llama.cpp'>>>;
-let mainJs: string;
 
 beforeAll(async () => {
-  mainJs = currentBuild().mainJs;
   secrets = await startSecretService();
   llama = await startEmulator('llama.cpp', { apiKey: API_KEY });
 }, 600_000);
@@ -54,7 +52,7 @@ function start(dataDir: string, keyStore: 'auto' | 'keyring' | 'file'): Promise<
 /** Runs migrate-key; with `pauseAfter`, SIGKILLs it as soon as that step is done. */
 function migrate(dataDir: string, to: 'keyring' | 'file', pauseAfter?: MoveStep): Promise<{ code: number | null; signal: string | null; out: string }> {
   const env = { ...secrets.env, ...(pauseAfter ? { LLM_PROFILES_TEST_PAUSE_AFTER_STEP: pauseAfter } : {}) };
-  const child = spawn(process.execPath, [mainJs, 'migrate-key', '--to', to, '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BUILT_MAIN, 'migrate-key', '--to', to, '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const onData = (chunk: string) => {
     out += chunk;
@@ -178,7 +176,7 @@ test('migrate-key refuses to move a key that is already where it was asked to go
 
 /** Starts the built service with `args` and the given environment; returns what it printed once it listens. */
 async function startupBanner(args: string[], env: Record<string, string>): Promise<string> {
-  const child = spawn(process.execPath, [mainJs, '--port', '0', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BUILT_MAIN, '--port', '0', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));

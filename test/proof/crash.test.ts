@@ -13,7 +13,8 @@ import { makeTempDir } from '../support/server.js';
 import { reportFigures } from '../support/proof/figures.js';
 import { ProofClient, type ProofResponse } from '../support/proof/http-client.js';
 import { scaled, seededRandom, seedFor } from '../support/proof/scale.js';
-import { currentBuild, spawnServer, type ServerBuild, type ServerProcess } from '../support/proof/server-process.js';
+import { BUILT_MAIN } from '../support/build.js';
+import { spawnServer, type ServerProcess } from '../support/proof/server-process.js';
 
 const KILLS = scaled(50);
 /** Independent data dirs crashed side by side, to overlap one lane's start-up with another's workload. */
@@ -76,7 +77,6 @@ const figures: Figures = {
 };
 const problems: string[] = [];
 const started = Date.now();
-let build: ServerBuild;
 
 function isTemp(name: string): boolean {
   return name.endsWith('.tmp');
@@ -236,7 +236,7 @@ async function warmUp(client: ProofClient, ledger: Ledger, port: number, where: 
 }
 
 async function start(dataDir: string, token: string): Promise<{ server: ServerProcess; client: ProofClient }> {
-  const server = await spawnServer({ mainJs: build.mainJs, dataDir, token }).ready;
+  const server = await spawnServer({ mainJs: BUILT_MAIN, dataDir, token }).ready;
   figures.startMs.push(server.startMs);
   return { server, client: new ProofClient(server.port, token) };
 }
@@ -316,10 +316,6 @@ async function lane(laneIndex: number, kills: number): Promise<void> {
   }
 }
 
-beforeAll(() => {
-  build = currentBuild();
-}, 300_000);
-
 afterAll(async () => {
   const sorted = [...figures.startMs].sort((a, b) => a - b);
   const { startMs, ...rest } = figures;
@@ -329,8 +325,6 @@ afterAll(async () => {
     writersPerLane: WRITERS,
     killAfterMs: KILL_AFTER_MS,
     serverStartMs: { median: sorted[Math.floor(sorted.length / 2)] ?? null, max: sorted[sorted.length - 1] ?? null, count: startMs.length },
-    serverBuild: build?.source,
-    compileMs: build?.ms,
     problems: problems.slice(0, 20),
     durationMs: Date.now() - started,
   });

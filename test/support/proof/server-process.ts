@@ -1,56 +1,10 @@
 /**
  * The real server as a separate process (`node dist/src/main.js`, what `npm start` runs), for
- * tests that must kill it outright or start a second one. A dist/ older than the sources is
- * never tested by mistake: the proof suite then compiles its own copy into node_modules/.cache
- * (never rewriting dist/, which another test file may be starting a server from right now).
+ * tests that must kill it outright or start a second one. dist/ is current: jest's global set-up
+ * (build-once.js) builds it before any test file starts.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const DIST = path.join(ROOT, 'dist');
-const PRIVATE_BUILD = path.join(ROOT, 'node_modules', '.cache', 'llm-profiles-proof');
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(full);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [full] : [];
-  });
-}
-
-/** Sources whose compiled file under `outDir` is missing or older than they are. */
-function staleOutputs(outDir: string): string[] {
-  return ['src', 'generated'].flatMap((dir) =>
-    sourceFiles(path.join(ROOT, dir)).filter((source) => {
-      const output = path.join(outDir, path.relative(ROOT, source)).replace(/\.ts$/, '.js');
-      return !existsSync(output) || statSync(output).mtimeMs < statSync(source).mtimeMs;
-    }),
-  );
-}
-
-export interface ServerBuild {
-  mainJs: string;
-  /** 'dist' when dist/ is current; otherwise the private copy, and whether it had to be compiled now. */
-  source: 'dist' | 'private copy' | 'private copy, compiled now';
-  ms: number;
-}
-
-/** The main.js to run: dist/'s when current, else a private build compiled from today's sources. */
-export function currentBuild(): ServerBuild {
-  if (staleOutputs(DIST).length === 0) return { mainJs: path.join(DIST, 'src', 'main.js'), source: 'dist', ms: 0 };
-  const mainJs = path.join(PRIVATE_BUILD, 'src', 'main.js');
-  if (staleOutputs(PRIVATE_BUILD).length === 0) return { mainJs, source: 'private copy', ms: 0 };
-  const t0 = Date.now();
-  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', PRIVATE_BUILD], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
-  // tsc still emits when another file has a type error (`npm run typecheck` reports those); what matters here is a current build.
-  const left = staleOutputs(PRIVATE_BUILD);
-  if (left.length > 0) throw new Error(`could not compile the server (exit ${String(result.status)}): ${result.stdout}${result.stderr}\nstill stale: ${left.join(', ')}`);
-  return { mainJs, source: 'private copy, compiled now', ms: Date.now() - t0 };
-}
+import { spawn, type ChildProcess } from 'node:child_process';
+import { packageRoot } from '../../../src/compose.js';
 
 export interface ServerProcess {
   pid: number;
@@ -76,7 +30,7 @@ export interface SpawnOptions {
 export function spawnServer(options: SpawnOptions): { process: ChildProcess; ready: Promise<ServerProcess>; exited: ServerProcess['exited'] } {
   const t0 = Date.now();
   const child = spawn(process.execPath, [options.mainJs, '--data-dir', options.dataDir, '--port', '0', '--log-level', 'warn'], {
-    cwd: ROOT,
+    cwd: packageRoot(),
     // The key file, always: a test must never reach the developer's own keyring.
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LLM_PROFILES_API_TOKEN: options.token, LLM_PROFILES_KEY_STORE: 'file' },
     stdio: ['ignore', 'pipe', 'pipe'],

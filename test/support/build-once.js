@@ -1,0 +1,38 @@
+/**
+ * Jest global set-up of the projects that run the built service (`node dist/src/main.js`, what
+ * `npm start` runs): dist/ is made current once, before any test file starts, by the package's
+ * own `npm run build`. Built here and nowhere else, so no test starts a server from a dist/ that
+ * another test is rewriting, and no test runs code older than the sources.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const INPUTS = ['src', 'generated', 'openapi', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
+
+function newest(file) {
+  const stat = statSync(path.join(ROOT, file));
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path.join(ROOT, file), { recursive: true, encoding: 'utf8' }).reduce((max, name) => Math.max(max, statSync(path.join(ROOT, file, name)).mtimeMs), 0);
+}
+
+/** The build's oldest output: every output is written after the build empties dist/. */
+function builtAt() {
+  try {
+    return statSync(path.join(ROOT, 'dist', 'src', 'main.js')).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+export default function buildOnce() {
+  if (builtAt() >= Math.max(...INPUTS.map(newest))) return;
+  try {
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' });
+  } catch {
+    // tsc still emits when a file elsewhere has a type error; `npm run typecheck` is where those fail.
+  }
+  statSync(path.join(ROOT, 'dist', 'src', 'main.js'));
+}
