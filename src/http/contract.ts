@@ -110,7 +110,8 @@ export function contractLimits(contract: ContractDocument): ContractLimits {
 
 export function contractValidator(contract: ContractDocument) {
   return OpenApiValidator.middleware({
-    apiSpec: structuredClone(contract.document) as never,
+    // Not cloned here: the validator deep-copies the spec it is given before it changes anything.
+    apiSpec: contract.document as never,
     validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false, removeAdditional: false },
     validateResponses: { removeAdditional: false, coerceTypes: false },
     validateSecurity: false,
