@@ -8,16 +8,18 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { createApp, type AppDeps } from './app.js';
-import { ModelCatalogue, type CatalogueDeps } from './catalogue/model-catalogue.js';
+import type { CatalogueDeps, ModelCatalogue } from './catalogue/model-catalogue.js';
 import { DiagnosticsRecorder } from './diagnostics/recorder.js';
-import { DEFAULT_DISCOVERY_PORTS, DiscoveryService, interfaceAddresses, type DiscoveryConfig } from './discovery/discovery-service.js';
+import type { DiscoveryConfig, DiscoveryService } from './discovery/discovery-service.js';
+import { DEFAULT_DISCOVERY_PORTS } from './discovery/kinds.js';
 import { contractLimits, findSpecPath, loadContract, servedContract, type ServedContract } from './http/contract.js';
 import { docsPage } from './http/docs-page.js';
 import { drain } from './http/drain.js';
 import type { RateLimitRule } from './http/rate-limit.js';
 import { createLogger } from './logging/logger.js';
 import { ProfileService } from './profiles/profile-service.js';
-import { PromptTestService, type PromptTestDeps } from './prompt-test/prompt-test-service.js';
+import { loadOnFirstCall } from './load-on-first-call.js';
+import type { PromptTestDeps, PromptTestService } from './prompt-test/prompt-test-service.js';
 import { readOrCreateToken } from './token-file.js';
 import { acquireDataDirLock } from './vault/data-dir-lock.js';
 import { setUpKeyStore, type KeyStoreChoice } from './vault/key-setup.js';
@@ -108,14 +110,18 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
       profiles: new ProfileService({ vault, safeStorage, maxProfiles: contractLimits(contract).maxProfiles }),
       vault,
       safeStorage,
-      promptTests: new PromptTestService(options.promptTest),
-      catalogue: new ModelCatalogue({
-        ...(options.promptTest?.lookup ? { lookup: options.promptTest.lookup } : {}),
-        ...options.catalogue,
-        maxModels: contractLimits(contract).maxModels,
-      }),
-      discovery: new DiscoveryService(discoveryConfig, {
-        ownAddresses: networkAddresses === undefined ? interfaceAddresses : () => networkAddresses,
+      promptTests: loadOnFirstCall<PromptTestService>(async () => new (await import('./prompt-test/prompt-test-service.js')).PromptTestService(options.promptTest)),
+      catalogue: loadOnFirstCall<ModelCatalogue>(
+        async () =>
+          new (await import('./catalogue/model-catalogue.js')).ModelCatalogue({
+            ...(options.promptTest?.lookup ? { lookup: options.promptTest.lookup } : {}),
+            ...options.catalogue,
+            maxModels: contractLimits(contract).maxModels,
+          }),
+      ),
+      discovery: loadOnFirstCall<DiscoveryService>(async () => {
+        const { DiscoveryService, interfaceAddresses } = await import('./discovery/discovery-service.js');
+        return new DiscoveryService(discoveryConfig, { ownAddresses: networkAddresses === undefined ? interfaceAddresses : () => networkAddresses });
       }),
       diagnostics,
       logger,

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import envPaths from 'env-paths';
-import { DEFAULT_DISCOVERY_PORTS } from './discovery/discovery-service.js';
+import { DEFAULT_DISCOVERY_PORTS } from './discovery/kinds.js';
 import { MOVE_STEPS, type MoveStep } from './vault/key-move.js';
 import { KEY_STORE_CHOICES, type KeyStoreChoice } from './vault/key-setup.js';
 

@@ -69,6 +69,8 @@ export interface ColdStart {
   url: string;
   /** From spawn to the first 200 from `healthPath`. */
   ms: number;
+  /** What it printed by then (its start-up banner). */
+  output: string;
 }
 
 /**
@@ -87,7 +89,7 @@ export async function coldStart(args: string[], env: NodeJS.ProcessEnv, healthPa
     if (child.exitCode !== null) throw new Error(`node ${args.join(' ')} exited with ${child.exitCode}: ${output.slice(0, 500)}`);
     url ??= /listening on (http:\/\/\S+)/.exec(output)?.[1] ?? null;
     if (url && (await getStatus(url + healthPath)) === 200) {
-      return { child, pid: child.pid as number, url, ms: performance.now() - start };
+      return { child, pid: child.pid as number, url, ms: performance.now() - start, output };
     }
     await sleep(url ? 2 : 5);
   }

@@ -8,10 +8,10 @@ import { parse as parseQueryString } from 'node:querystring';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as OpenApiValidator from 'express-openapi-validator';
-import { load as parse } from 'js-yaml';
 import type { TimeoutRange } from '../discovery/types.js';
 import { DomainError, ValidationError, type FieldError } from '../errors.js';
 import { MethodNotAllowedError, NotAcceptableError, PayloadTooLargeError, RouteNotFoundError, UnsupportedMediaTypeError } from './errors.js';
+import { parseContract } from './contract-cache.js';
 import { memoisedFullFormats } from './formats.js';
 
 /** The spec sits at the package root; this module runs from src/ (tests) or dist/src/ (built). */
@@ -31,8 +31,7 @@ export interface ContractDocument {
 
 export function loadContract(specPath = findSpecPath()): ContractDocument {
   const yaml = readFileSync(specPath, 'utf8');
-  const document = parse(yaml) as Record<string, unknown>;
-  return { yaml, document };
+  return { yaml, document: parseContract(specPath, yaml) };
 }
 
 /** The contract as served: the same document naming the address the service really listens on. */
@@ -110,7 +109,8 @@ export function contractLimits(contract: ContractDocument): ContractLimits {
 
 export function contractValidator(contract: ContractDocument) {
   return OpenApiValidator.middleware({
-    apiSpec: structuredClone(contract.document) as never,
+    // Not cloned here: the validator deep-copies the spec it is given before it changes anything.
+    apiSpec: contract.document as never,
     validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false, removeAdditional: false },
     validateResponses: { removeAdditional: false, coerceTypes: false },
     validateSecurity: false,

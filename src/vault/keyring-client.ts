@@ -8,7 +8,9 @@
  * survive a reboot.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 /** Why the keyring did not answer: a short machine word, never a message from the platform. */
@@ -67,6 +69,19 @@ function reasonOf(message: string): KeyringReason {
   return 'keyring-absent';
 }
 
+/**
+ * False when, on Linux, no session bus can be reached through `env`: libdbus (inside
+ * @napi-rs/keyring) takes DBUS_SESSION_BUS_ADDRESS, else the user bus socket $XDG_RUNTIME_DIR/bus,
+ * and its build cannot autolaunch one ("Using X11 for dbus-daemon autolaunch was disabled at
+ * compile time"). Every call would then fail with a platform failure after a helper process had
+ * been started for it; checked per call, so a bus that appears later is still found.
+ */
+function sessionBusReachable(env: Record<string, string>): boolean {
+  if (process.platform !== 'linux' || env.DBUS_SESSION_BUS_ADDRESS !== undefined) return true;
+  const runtimeDir = env.XDG_RUNTIME_DIR;
+  return runtimeDir !== undefined && runtimeDir !== '' && existsSync(path.join(runtimeDir, 'bus'));
+}
+
 interface Helper {
   process: ChildProcess;
   /** True once it can take calls; false if it exited first. */
@@ -119,6 +134,7 @@ export class KeyringClient {
   }
 
   private async send(op: Op, secret?: number[]): Promise<number[] | boolean | null> {
+    if (!sessionBusReachable(this.options.env)) throw new KeyringError('keyring-absent');
     const helper = this.ensureHelper();
     let startup: NodeJS.Timeout | undefined;
     const ready = await Promise.race([helper.ready, new Promise<'timeout'>((resolve) => (startup = setTimeout(() => resolve('timeout'), STARTUP_LIMIT_MS)))]);

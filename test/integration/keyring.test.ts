@@ -282,6 +282,18 @@ test('a vault that keeps its key in the file stays there under auto and keyring,
   }
 });
 
+test('the user bus alone ($XDG_RUNTIME_DIR/bus, no DBUS_SESSION_BUS_ADDRESS) still reaches the keyring', async () => {
+  const { DBUS_SESSION_BUS_ADDRESS: _address, ...userBusOnly } = secrets.env;
+  const server = await start(await makeTempDir(), 'auto', userBusOnly);
+  try {
+    expect(server.service.keyStore.kind).toBe('keyring');
+    expect((await server.http.get('/api/health')).body).toMatchObject({ keyStore: 'keyring', safeStorageStatus: 'available' });
+    expect(await storedKey(server.dataDir)).toHaveLength(32);
+  } finally {
+    await server.close();
+  }
+});
+
 test('no D-Bus at all: auto picks the file and says so; keyring chosen explicitly refuses writes with keyring-absent and says why at start', async () => {
   const empty = await mkdtemp(path.join(tmpdir(), 'llm-profiles-nobus-'));
   const noBus = { PATH: secrets.env.PATH!, HOME: empty, XDG_RUNTIME_DIR: empty };
