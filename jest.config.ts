@@ -26,7 +26,7 @@ const project = (name: string): Config => ({
   displayName: name,
   roots: [`<rootDir>/test/${name}`],
   testMatch: ['**/*.test.ts'],
-  ...(BUILT_SERVICE_USERS.has(name) ? { globalSetup: '<rootDir>/test/support/build-once.js' } : {}),
+  ...(BUILT_SERVICE_USERS.has(name) ? { globalSetup: '<rootDir>/scripts/build-if-stale.js' } : {}),
 });
 
 const config: Config = {

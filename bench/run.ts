@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -44,28 +44,9 @@ function phase(name: string): void {
   log(`… ${name} (load average ${loadByPhase[name]?.join(' ')})`);
 }
 
-async function newestMtime(dir: string): Promise<number> {
-  let newest = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) newest = Math.max(newest, (await stat(path.join(entry.parentPath, entry.name))).mtimeMs);
-  }
-  return newest;
-}
-
-/** The cold start and the service children run the built code; build it when it is missing or stale. */
+/** The cold start and the service children run the built code: `npm run build` when a source is newer than dist/. */
 async function ensureBuilt(): Promise<void> {
-  const built = await stat(path.join(ROOT, 'dist', 'src', 'main.js')).then(
-    (s) => s.mtimeMs,
-    () => 0,
-  );
-  const sources = Math.max(...(await Promise.all(['src', 'generated', 'openapi'].map((dir) => newestMtime(path.join(ROOT, dir))))));
-  if (built >= sources) return;
-  log('… building dist/ (tsc -p tsconfig.build.json, then the parsed contract)');
-  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  // tsc emits even when some file has a type error; `npm run typecheck` is the place that fails for those.
-  await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT }).catch(() => log('! tsc reported type errors; benchmarking the code it emitted'));
-  // The same step as `npm run build`: without it every start would parse the YAML.
-  await promisify(execFile)(process.execPath, [path.join(ROOT, 'scripts', 'contract-cache.mjs')], { cwd: ROOT });
+  await promisify(execFile)(process.execPath, [path.join(ROOT, 'scripts', 'build-if-stale.js')], { cwd: ROOT });
 }
 
 interface CannonRun {

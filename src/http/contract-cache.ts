@@ -47,6 +47,7 @@ export function parseContract(specPath: string, yaml: string): Record<string, un
  * The build's step (`npm run build`): writes the cache for `specPath`, unless the document would
  * not survive JSON unchanged (a YAML date or a non-finite number, say), in which case any old
  * cache is removed and starts parse the YAML. Returns whether a cache was written.
+ * @public run from dist/ by scripts/contract-cache.mjs, which knip does not follow into the sources.
  */
 export function writeContractCache(specPath: string): boolean {
   const yaml = readFileSync(specPath, 'utf8');

@@ -2,13 +2,12 @@
  * The start command as a learner (or the desktop app) runs it: the built `node dist/src/main.js`
  * in a child process, over a temp data folder, on port 0.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { OPTIONS, TOKEN_ENV } from '../../src/config.js';
 import { packageRoot } from '../../src/compose.js';
 import { BUILT_MAIN } from '../support/build.js';

@@ -1,7 +1,7 @@
 /**
  * The real server as a separate process (`node dist/src/main.js`, what `npm start` runs), for
  * tests that must kill it outright or start a second one. dist/ is current: jest's global set-up
- * (build-once.js) builds it before any test file starts.
+ * (scripts/build-if-stale.js) builds it before any test file starts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { packageRoot } from '../../../src/compose.js';

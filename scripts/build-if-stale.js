@@ -1,15 +1,15 @@
 /**
- * Jest global set-up of the projects that run the built service (`node dist/src/main.js`, what
- * `npm start` runs): dist/ is made current once, before any test file starts, by the package's
- * own `npm run build`. Built here and nowhere else, so no test starts a server from a dist/ that
- * another test is rewriting, and no test runs code older than the sources.
+ * Makes dist/ current with the package's own `npm run build` when a source is newer than it. The
+ * jest global set-up of the projects that start the built service (`node dist/src/main.js`, what
+ * `npm start` runs), so it is built once, before any test file starts, and no test starts a server
+ * from a dist/ another test is rewriting; `npm run bench` runs it as a script before it measures.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const INPUTS = ['src', 'generated', 'openapi', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
 
 function newest(file) {
@@ -27,7 +27,7 @@ function builtAt() {
   }
 }
 
-export default function buildOnce() {
+export default function buildIfStale() {
   if (builtAt() >= Math.max(...INPUTS.map(newest))) return;
   try {
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' });
@@ -36,3 +36,5 @@ export default function buildOnce() {
   }
   statSync(path.join(ROOT, 'dist', 'src', 'main.js'));
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) buildIfStale();
