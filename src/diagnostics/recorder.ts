@@ -1,7 +1,7 @@
 /**
  * Breadcrumb recorder (docs/architecture.md §8). `record` only cleans the entry and queues it, so it never
- * slows or fails the response it describes; a background drain appends queued lines in
- * batches. A failing disk is counted and reported (at most once a minute) while the in-memory
+ * slows or fails the response it describes; a background drain appends the lines queued over
+ * a short window in one go. A failing disk is counted and reported (at most once a minute) while the in-memory
  * ring of recent entries keeps working.
  */
 import { RotatingFiles, defaultDiagnosticsFs, type DiagnosticsFs } from './files.js';
@@ -40,6 +40,11 @@ interface Stored {
 }
 
 const MAX_BATCH_LINES = 1000;
+/**
+ * How long a line may wait for others to share its append. An append is three trips through
+ * libuv's thread pool (open, write, close); one per request cost a tenth of a request's time.
+ */
+const BATCH_WINDOW_MS = 100;
 const ERROR_REPORT_INTERVAL_MS = 60_000;
 
 export class DiagnosticsRecorder {
@@ -56,7 +61,7 @@ export class DiagnosticsRecorder {
   /** Queued lines written or given up on; a flush waits until this reaches the count it saw queued. */
   private settled = 0;
   private draining = false;
-  private scheduled = false;
+  private scheduled: NodeJS.Timeout | null = null;
   private closed = false;
   private lastReportAt: number | null = null;
   private readonly counts: DiagnosticsStats = { written: 0, dropped: 0, failures: 0 };
@@ -94,7 +99,13 @@ export class DiagnosticsRecorder {
   /** Resolves once every line recorded before the call is on disk or given up on. */
   flush(): Promise<void> {
     if (this.settled >= this.enqueued) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ target: this.enqueued, resolve }));
+    const settled = new Promise<void>((resolve) => this.waiters.push({ target: this.enqueued, resolve }));
+    if (this.scheduled) {
+      clearTimeout(this.scheduled);
+      this.scheduled = null;
+      void this.drain();
+    }
+    return settled;
   }
 
   /** The newest entries, oldest first. Filtering by correlation id searches the files too. */
@@ -135,12 +146,12 @@ export class DiagnosticsRecorder {
 
   private schedule(): void {
     if (this.draining || this.scheduled) return;
-    this.scheduled = true;
-    // Lines recorded in the same turn of the event loop go out in one append.
-    setImmediate(() => {
-      this.scheduled = false;
+    this.scheduled = setTimeout(() => {
+      this.scheduled = null;
       void this.drain();
-    });
+    }, BATCH_WINDOW_MS);
+    // Queued lines never keep the process alive; close() writes them.
+    this.scheduled.unref();
   }
 
   private async drain(): Promise<void> {

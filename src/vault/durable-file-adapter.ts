@@ -1,7 +1,8 @@
 /**
  * lowdb adapter for the vault file. A write either replaces the whole file durably or leaves
  * the previous bytes in place: temp file (0600) → fsync → rename over the target → fsync the
- * directory. If the directory fsync fails the rename is undone from a hard link of the old file.
+ * directory. If the directory fsync fails the rename is undone by writing back the bytes the file
+ * held, which the adapter knows without asking the disk: it read them at open or wrote them since.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -21,13 +22,16 @@ export function serializeVault(data: VaultData): string {
   return JSON.stringify(data);
 }
 
-type Backup = { kind: 'none' } | { kind: 'link'; path: string } | { kind: 'bytes'; bytes: Buffer };
+/** The file's bytes as this adapter last read or wrote them; null when there is no file. */
+type Contents = string | Buffer | null;
 
 export class DurableFileAdapter implements Adapter<VaultData> {
   private readonly dir: string;
   private readonly base: string;
-  /** Names this adapter gives its temp files and backup links; anything matching is debris from a crash. */
+  /** Names this adapter gives its temp files; anything matching is debris from a crash. */
   private readonly debris: RegExp;
+  /** Undefined until read, and after a failed write that may have changed the file. */
+  private onDisk: Contents | undefined = undefined;
 
   constructor(
     private readonly file: string,
@@ -35,18 +39,22 @@ export class DurableFileAdapter implements Adapter<VaultData> {
   ) {
     this.dir = path.dirname(file);
     this.base = path.basename(file);
+    // `.prev.tmp`: the hard-link backups earlier versions made, left by a crash mid-write.
     this.debris = new RegExp(`^\\.${escapeRegExp(this.base)}\\.\\d+\\.[0-9a-f]+(\\.prev)?\\.tmp$`);
   }
 
   /** The file's state; null when it does not exist. Throws VaultReadError('io' | 'parse' | 'invariant'). */
   async read(): Promise<VaultData | null> {
     let bytes: Buffer;
+    this.onDisk = undefined;
     try {
       bytes = await this.fs.readFile(this.file);
     } catch (error) {
-      if (isMissing(error)) return null;
-      throw new VaultReadError('io');
+      if (!isMissing(error)) throw new VaultReadError('io');
+      this.onDisk = null;
+      return null;
     }
+    this.onDisk = bytes;
     let raw: unknown;
     try {
       raw = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
@@ -67,34 +75,26 @@ export class DurableFileAdapter implements Adapter<VaultData> {
 
   /** As write(), for a caller that has serialised the state already (the vault's commit). */
   async writeSerialised(text: string): Promise<void> {
-    const temp = this.scratchName('.tmp');
+    const temp = this.scratchName();
     await this.writeTemp(temp, text);
-
-    let backup: Backup;
+    let previous: Contents;
     try {
-      backup = await this.backup();
-    } catch (error) {
-      await this.discard(temp);
-      throw error;
-    }
-    try {
+      previous = await this.contents();
       await this.fs.rename(temp, this.file);
     } catch (error) {
       await this.discard(temp);
-      if (backup.kind === 'link') await this.discard(backup.path);
-      throw new VaultWriteError('rename', { cause: error });
+      throw error instanceof VaultWriteError ? error : new VaultWriteError('rename', { cause: error });
     }
-
     try {
       await this.fs.syncDir(this.dir);
     } catch (error) {
-      await this.restore(backup);
+      await this.restore(previous);
       throw new VaultWriteError('dirFsync', { cause: error });
     }
-    if (backup.kind === 'link') await this.discard(backup.path);
+    this.onDisk = text;
   }
 
-  /** Removes temp files and backup links a crashed write left behind. */
+  /** Removes temp files a crashed write left behind. */
   async sweep(): Promise<void> {
     await sweepDebris(this.fs, this.dir, this.debris);
   }
@@ -124,41 +124,35 @@ export class DurableFileAdapter implements Adapter<VaultData> {
     }
   }
 
-  private scratchName(suffix: string): string {
-    return path.join(this.dir, `.${this.base}.${process.pid}.${randomBytes(6).toString('hex')}${suffix}`);
+  private scratchName(): string {
+    return path.join(this.dir, `.${this.base}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   }
 
-  /** What it takes to put the current file back if the directory fsync fails after the rename. */
-  private async backup(): Promise<Backup> {
-    const link = this.scratchName('.prev.tmp');
+  /** The bytes to put back if the directory fsync fails after the rename; read only when not known. */
+  private async contents(): Promise<Contents> {
+    if (this.onDisk !== undefined) return this.onDisk;
     try {
-      await this.fs.link(this.file, link);
-      return { kind: 'link', path: link };
+      return await this.fs.readFile(this.file);
     } catch (error) {
-      if (isMissing(error)) return { kind: 'none' };
-    }
-    // Some file systems (FAT, some network shares) have no hard links: keep the bytes instead.
-    try {
-      return { kind: 'bytes', bytes: await this.fs.readFile(this.file) };
-    } catch (error) {
-      if (isMissing(error)) return { kind: 'none' };
+      if (isMissing(error)) return null;
       throw new VaultWriteError('rename', { cause: error });
     }
   }
 
-  private async restore(backup: Backup): Promise<void> {
+  /** Puts `previous` back in place of the renamed file; when that fails too, what the file holds is not known. */
+  private async restore(previous: Contents): Promise<void> {
     try {
-      if (backup.kind === 'none') {
+      if (previous === null) {
         await this.fs.unlink(this.file);
-      } else if (backup.kind === 'link') {
-        await this.fs.rename(backup.path, this.file);
       } else {
-        const temp = this.scratchName('.tmp');
-        await this.writeTemp(temp, backup.bytes);
+        const temp = this.scratchName();
+        await this.writeTemp(temp, previous);
         await this.fs.rename(temp, this.file);
       }
+      this.onDisk = previous;
     } catch {
       // Nothing more can be done here; the caller reports the write as failed either way.
+      this.onDisk = undefined;
     }
   }
 

@@ -152,21 +152,41 @@ describe.each(WRITE_STEPS)('a failure at the %s step', (step) => {
   });
 });
 
-test('without hard links (some file systems) a failed directory fsync still restores the old bytes', async () => {
+test('a failed directory fsync puts back the exact bytes read at open (a hand-edited file too), on file systems without hard links', async () => {
   await withTempDir(async (dir) => {
     const before = await seeded(dir);
-    const bytes = await bytesOf(vaultFile(dir));
+    const handEdited = `\uFEFF${JSON.stringify(before, null, 2)}\n`;
+    await writeFile(vaultFile(dir), handEdited);
     const noLinks: FsLayer = { ...nodeFs, link: () => Promise.reject(Object.assign(new Error('EPERM (injected)'), { code: 'EPERM' })) };
 
     const failing = await ProfileVault.open({ dataDir: dir, fs: faultyFs('dirFsync', noLinks) });
     await expect(failing.commit((draft) => void addProfile(draft))).rejects.toMatchObject({ step: 'dirFsync' });
     expect(failing.snapshot()).toEqual(before);
-    expect(await bytesOf(vaultFile(dir))).toEqual(bytes);
+    expect((await bytesOf(vaultFile(dir)))?.toString('utf8')).toBe(handEdited);
     expect(await readdir(dir)).toEqual(['profiles.json']);
+    // A second failure restores the same bytes: what was put back is what the adapter now knows.
+    await expect(failing.commit((draft) => void addProfile(draft))).rejects.toMatchObject({ step: 'dirFsync' });
+    expect((await bytesOf(vaultFile(dir)))?.toString('utf8')).toBe(handEdited);
 
     const working = await ProfileVault.open({ dataDir: dir, fs: noLinks });
     await working.commit((draft) => void addProfile(draft));
-    expect((await ProfileVault.open({ dataDir: dir })).snapshot().profiles).toHaveLength(3);
+    await working.commit((draft) => void addProfile(draft));
+    expect((await ProfileVault.open({ dataDir: dir })).snapshot().profiles).toHaveLength(4);
+  });
+});
+
+test('after a committed write, a failed directory fsync puts back that write', async () => {
+  await withTempDir(async (dir) => {
+    await seeded(dir);
+    let dirFsyncFails = false;
+    const fs: FsLayer = { ...nodeFs, syncDir: (d) => (dirFsyncFails ? Promise.reject(ioError('fsync')) : nodeFs.syncDir(d)) };
+    const vault = await ProfileVault.open({ dataDir: dir, fs });
+    await vault.commit((draft) => void addProfile(draft, { name: 'Kept' }));
+    const committed = await bytesOf(vaultFile(dir));
+    dirFsyncFails = true;
+    await expect(vault.commit((draft) => void addProfile(draft, { name: 'Lost' }))).rejects.toMatchObject({ step: 'dirFsync' });
+    expect(await bytesOf(vaultFile(dir))).toEqual(committed);
+    expect(vault.snapshot().profiles.map((p) => p.name)).toContain('Kept');
   });
 });
 
