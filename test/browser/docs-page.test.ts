@@ -59,12 +59,22 @@ test('/docs lists every operation, stays on this computer, logs no error and pas
 
   // Open every group of the menu in turn and note the operations it lists.
   const listed = new Set<string>();
-  for (const group of await groups.all()) {
-    await group.click();
+  const note = async (): Promise<void> => {
     const texts = (await page.evaluate(`[...document.querySelectorAll('[data-component-name="Menu/MenuItem"] a')].map((a) => a.innerText)`)) as string[];
     for (const text of texts) listed.add(text.replace(/\s+/g, ' ').trim());
+  };
+  const unlisted = (): string[] => operations.map(({ operation }) => operation.summary as string).filter((summary) => ![...listed].some((text) => text.startsWith(`${summary} `)));
+  for (const group of await groups.all()) {
+    await group.click();
+    await note();
   }
-  for (const { operation } of operations) expect([...listed].some((text) => text.startsWith(`${operation.summary as string} `))).toBe(true);
+  // On a loaded machine a group can open after its click returned: look again until the menu settles.
+  const settleBy = Date.now() + 30_000;
+  while (unlisted().length > 0 && Date.now() < settleBy) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await note();
+  }
+  expect(unlisted()).toEqual([]);
 
   const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
   const seriousViolations = async (): Promise<unknown[]> => {
