@@ -5,8 +5,9 @@
  */
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Request } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
+import { serveValidated, type ValidatedApp } from '../../support/validated-app.js';
 
 const require = createRequire(import.meta.url);
 const { ContentType } = require('express-openapi-validator/dist/middlewares/util.js') as {
@@ -59,30 +60,15 @@ const spec = {
 
 type Body = { id: string; seenAt: string | null; at?: string | Date } | { items: unknown[] };
 
-async function serve(answer: (req: Request) => Body): Promise<{ url: string; close(): Promise<void> }> {
-  const app = express();
-  app.use(
-    OpenApiValidator.middleware({
-      apiSpec: structuredClone(spec) as never,
-      validateRequests: true,
-      validateResponses: true,
-      validateApiSpec: false,
-      validateSecurity: false,
-      fileUploader: false,
-      ajvFormats: { mode: 'full' },
-    }),
+function serve(answer: (req: Request) => Body): Promise<ValidatedApp> {
+  return serveValidated(
+    spec,
+    (app) => {
+      app.get('/items/:itemId', (req, res) => void res.json(answer(req)));
+      app.get('/items', (req, res) => void res.json(answer(req)));
+    },
+    { ajvFormats: { mode: 'full' } },
   );
-  app.get('/items/:itemId', (req, res) => void res.json(answer(req)));
-  app.get('/items', (req, res) => void res.json(answer(req)));
-  app.use((err: { status?: number; message?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    res.status(err.status ?? 500).json({ status: err.status ?? 500, message: err.message });
-  });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
 }
 
 describe('route lookup (precompiled table)', () => {

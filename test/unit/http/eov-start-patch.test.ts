@@ -7,9 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import * as OpenApiValidator from 'express-openapi-validator';
+import { serveValidated, type ValidatedApp } from '../../support/validated-app.js';
 
 const require = createRequire(import.meta.url);
 const { OpenAPIFramework } = require('express-openapi-validator/dist/framework/index.js') as {
@@ -43,28 +41,8 @@ const ITEM = {
 const TAGS = { type: 'array', maxItems: 2, items: { type: 'string' } };
 const PLAIN_SPEC = specWith({ Item: ITEM, Tags: TAGS }, { $ref: '#/components/schemas/Item' });
 
-async function serve(spec: object, answer: () => unknown): Promise<{ url: string; close(): Promise<void> }> {
-  const app = express();
-  app.use(
-    OpenApiValidator.middleware({
-      apiSpec: structuredClone(spec) as never,
-      validateRequests: true,
-      validateResponses: true,
-      validateApiSpec: false,
-      validateSecurity: false,
-      fileUploader: false,
-    }),
-  );
-  app.get('/item', (_req, res) => void res.json(answer()));
-  app.use((err: { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
-    res.status(err.status ?? 500).json({ status: err.status ?? 500 });
-  });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+function serve(spec: object, answer: () => unknown): Promise<ValidatedApp> {
+  return serveValidated(spec, (app) => void app.get('/item', (_req, res) => void res.json(answer())));
 }
 
 describe('loading the spec', () => {
