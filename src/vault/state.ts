@@ -138,6 +138,16 @@ function checkActive(activeProfileId: unknown, ids: ReadonlySet<string>): void {
   }
 }
 
+/** Checks one profile and that its id and name are not taken yet; then takes them. */
+function admitProfile(profile: unknown, where: string, ids: Set<string>, names: Set<string>): void {
+  checkProfile(profile, where);
+  const { id, name } = profile as StoredProfile;
+  if (ids.has(id)) throw new Error(`${where}.id: duplicate id`);
+  if (names.has(nameKey(name))) throw new Error(`${where}.name: duplicate name`);
+  ids.add(id);
+  names.add(nameKey(name));
+}
+
 /** Throws an Error with a short reason when `data` is not a well-formed, consistent vault state. */
 export function checkInvariants(data: VaultData): void {
   const raw: unknown = data;
@@ -145,13 +155,7 @@ export function checkInvariants(data: VaultData): void {
   const ids = new Set<string>();
   const names = new Set<string>();
   raw.profiles.forEach((profile: unknown, index: number) => {
-    const where = `vault.profiles[${index}]`;
-    checkProfile(profile, where);
-    const { id, name } = profile as StoredProfile;
-    if (ids.has(id)) throw new Error(`${where}.id: duplicate id`);
-    if (names.has(nameKey(name))) throw new Error(`${where}.name: duplicate name`);
-    ids.add(id);
-    names.add(nameKey(name));
+    admitProfile(profile, `vault.profiles[${index}]`, ids, names);
   });
   checkActive(raw.activeProfileId, ids);
 }
@@ -196,12 +200,7 @@ export class VaultIndex {
         kept.add(profile);
         return;
       }
-      checkProfile(profile, where);
-      const { id, name } = profile as StoredProfile;
-      if (ids.has(id)) throw new Error(`${where}.id: duplicate id`);
-      if (names.has(nameKey(name))) throw new Error(`${where}.name: duplicate name`);
-      ids.add(id);
-      names.add(nameKey(name));
+      admitProfile(profile, where, ids, names);
     });
     checkActive(raw.activeProfileId, ids);
     return new VaultIndex(next, ids, names);
