@@ -3,12 +3,11 @@
  * and prompt, then scan every file under the data dir, every diagnostics line, all log output
  * and every response for the raw, base64 and URL-encoded canaries.
  */
-import { chmod, readdir, readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { chmod, readFile } from 'node:fs/promises';
 import { startEmulator } from '../support/emulators/providers/index.js';
 import { startFingerprintEmulator } from '../support/emulators/fingerprints/index.js';
 import { localLlama } from '../support/builders.js';
-import { startTestServer } from '../support/server.js';
+import { filesUnder, startTestServer } from '../support/server.js';
 
 const CANARY_TOKEN = 'tok-CANARY-4e1b8d2c9f7a-token-value-000';
 const CANARY_KEY = 'key-CANARY-7c3d1e9a5b2f-api-key-value';
@@ -16,16 +15,6 @@ const CANARY_PROMPT = 'prompt-CANARY-2a8f6e4d: what is two plus two?';
 
 function variants(secret: string): string[] {
   return [secret, Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url'), encodeURIComponent(secret), Buffer.from(secret).toString('hex')];
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir)) {
-    const full = path.join(dir, entry);
-    if ((await stat(full)).isDirectory()) out.push(...(await filesUnder(full)));
-    else out.push(full);
-  }
-  return out;
 }
 
 test('no canary key, token or prompt anywhere after every operation and failure path', async () => {

@@ -5,14 +5,14 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
 import { localLlama } from '../support/builders.js';
 import { startEmulator } from '../support/emulators/providers/index.js';
 import { startSecretService, type SecretService } from '../support/keyring/secret-service.js';
-import { makeTempDir, startTestServer, type TestServer } from '../support/server.js';
+import { filesUnder, makeTempDir, startTestServer, type TestServer } from '../support/server.js';
 import { KeyringClient, KEYRING_SERVICE } from '../../src/vault/keyring-client.js';
 
 // Each test starts services and a keyring helper; on a loaded 2-core machine that takes a while.
@@ -78,16 +78,6 @@ async function vaultHash(dataDir: string): Promise<string> {
   return createHash('sha256')
     .update(await readFile(path.join(dataDir, 'profiles.json')))
     .digest('hex');
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir)) {
-    const full = path.join(dir, entry);
-    if ((await stat(full)).isDirectory()) out.push(...(await filesUnder(full)));
-    else out.push(full);
-  }
-  return out;
 }
 
 async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }> {
