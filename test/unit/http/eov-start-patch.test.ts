@@ -3,7 +3,8 @@
  * component schemas are read from ajv's registry rather than compiled while the spec is prepared,
  * a spec whose refs are already direct is used without the ref parser (any other still goes
  * through it), modules only some options need load only then, and each route's validators carry
- * the spec non-enumerable when it declares no ids, while a spec with anchors still resolves them.
+ * the spec non-enumerable when it declares no ids, while a spec with anchors still resolves them;
+ * a response validator is compiled for a status when a response with it is first sent.
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -118,6 +119,33 @@ describe('route validators', () => {
       await app.close();
     }
   });
+});
+
+test("a route's response validators compile for the status sent, when it is first sent; a later error body is still checked", async () => {
+  const missing = { type: 'object', additionalProperties: false, required: ['title'], properties: { title: { type: 'string' } } };
+  const spec = specWith({ Item: ITEM, Tags: TAGS }, { $ref: '#/components/schemas/Item' });
+  const get = (spec.paths as Record<string, { get: { responses: Record<string, unknown> } }>)['/item']!.get;
+  get.responses['404'] = { description: 'missing', content: { 'application/json': { schema: missing } } };
+  const compile = AjvCore.prototype._compileSchemaEnv as (...args: unknown[]) => unknown;
+  const compiledResponses: unknown[] = [];
+  AjvCore.prototype._compileSchemaEnv = function (this: unknown, ...args: unknown[]) {
+    compiledResponses.push((args[0] as { schema?: { properties?: { response?: unknown } } }).schema?.properties?.response);
+    return compile.apply(this, args);
+  };
+  let answer: { status: number; body: unknown } = { status: 200, body: { id: 'a' } };
+  const app = await serveValidated(spec, (express) => void express.get('/item', (_req, res) => void res.status(answer.status).json(answer.body)));
+  try {
+    expect((await fetch(`${app.url}/item`)).status).toBe(200);
+    expect(compiledResponses).not.toContainEqual(missing);
+    answer = { status: 404, body: { title: 'gone', extra: 1 } };
+    expect((await fetch(`${app.url}/item`)).status).toBe(500);
+    expect(compiledResponses).toContainEqual(missing);
+    answer = { status: 404, body: { title: 'gone' } };
+    expect((await fetch(`${app.url}/item`)).status).toBe(404);
+  } finally {
+    AjvCore.prototype._compileSchemaEnv = compile;
+    await app.close();
+  }
 });
 
 test('with fileUploader off and no spec validation, multer, the ref parser and ajv-draft-04 are never loaded', () => {
