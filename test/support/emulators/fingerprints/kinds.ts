@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LMSTUDIO_EMBEDDING } from '../providers/model-lists.js';
 import type { Handler } from './recording-server.js';
 
 /** Servers the discovery fingerprints are checked against; each answers like the real one. */
@@ -169,17 +170,7 @@ export function handlerFor(kind: EmulatorKind, models: string[], version?: strin
                   state: i === 0 ? 'loaded' : 'not-loaded',
                   max_context_length: 32768,
                 })),
-                {
-                  id: 'text-embedding-nomic-embed-text-v1.5',
-                  object: 'model',
-                  type: 'embeddings',
-                  publisher: 'nomic-ai',
-                  arch: 'nomic-bert',
-                  compatibility_type: 'gguf',
-                  quantization: 'Q4_K_M',
-                  state: 'not-loaded',
-                  max_context_length: 2048,
-                },
+                LMSTUDIO_EMBEDDING,
               ],
             }),
           '/v1/models': (res) => json(res, 200, openAiList(models, 'organization_owner')),
