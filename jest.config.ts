@@ -18,7 +18,7 @@ const shared = {
  * proof project after the others rather than beside them: its kill -9 and fuzz runs keep both
  * cores busy for minutes, and nothing else should have to share the machine with them.
  */
-/** The projects with tests that start the built service (`node dist/src/main.js`) build it first, once. */
+/** The projects with tests that start the built service (`node dist/service/main.js`) build it first, once. */
 const BUILT_SERVICE_USERS = new Set(['integration', 'contract', 'proof']);
 
 const project = (name: string): Config => ({

@@ -1,6 +1,6 @@
 /**
  * Makes dist/ current with the package's own `npm run build` when a source is newer than it. The
- * jest global set-up of the projects that start the built service (`node dist/src/main.js`, what
+ * jest global set-up of the projects that start the built service (`node dist/service/main.js`, what
  * `npm start` runs), so it is built once, before any test file starts, and no test starts a server
  * from a dist/ another test is rewriting; `npm run bench` runs it as a script before it measures.
  */
@@ -10,7 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const INPUTS = ['src', 'generated', 'openapi', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
+const BUNDLE = path.join(ROOT, 'dist', 'service', 'main.js');
+const INPUTS = ['src', 'generated', 'openapi', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'scripts/bundle.mjs'];
 
 function newest(file) {
   const stat = statSync(path.join(ROOT, file));
@@ -18,10 +19,10 @@ function newest(file) {
   return readdirSync(path.join(ROOT, file), { recursive: true, encoding: 'utf8' }).reduce((max, name) => Math.max(max, statSync(path.join(ROOT, file, name)).mtimeMs), 0);
 }
 
-/** The build's oldest output: every output is written after the build empties dist/. */
+/** The build's last output: the bundle is written after everything else it builds. */
 function builtAt() {
   try {
-    return statSync(path.join(ROOT, 'dist', 'src', 'main.js')).mtimeMs;
+    return statSync(BUNDLE).mtimeMs;
   } catch {
     return 0;
   }
@@ -32,9 +33,11 @@ export default function buildIfStale() {
   try {
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' });
   } catch {
-    // tsc still emits when a file elsewhere has a type error; `npm run typecheck` is where those fail.
+    // tsc still emits when a file elsewhere has a type error (`npm run typecheck` is where those
+    // fail), but the build stops there: its remaining steps make the bundle from what tsc emitted.
+    for (const step of ['scripts/contract-cache.mjs', 'scripts/bundle.mjs']) execFileSync(process.execPath, [step], { cwd: ROOT, stdio: 'ignore' });
   }
-  statSync(path.join(ROOT, 'dist', 'src', 'main.js'));
+  statSync(BUNDLE);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) buildIfStale();

@@ -103,7 +103,7 @@ export function helpText(defaults = { dataDir: defaultDataDir() }): string {
   return [
     "LLM Profiles API — the local service behind LLM Tutor's model settings.",
     '',
-    'Usage: npm start -- [options]      (or: node dist/src/main.js [options])',
+    'Usage: npm start -- [options]      (or: node dist/service/main.js [options])',
     '',
     'Options (a flag wins over its environment variable):',
     ...lines,

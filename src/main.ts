@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The composition root: reads argv and the environment once, starts the service, prints where
  * things live, and shuts down cleanly on SIGINT/SIGTERM (server closed, writes drained, lock released).

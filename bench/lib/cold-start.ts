@@ -30,7 +30,7 @@ function keyStoreOf(started: ColdStart): string {
 }
 
 function startService(dataDir: string, env: NodeJS.ProcessEnv, token: string): Promise<ColdStart> {
-  return coldStart(['dist/src/main.js', '--port', '0', '--data-dir', dataDir], { ...env, LLM_PROFILES_API_TOKEN: token, LLM_PROFILES_LOG_LEVEL: 'warn' }, '/api/health');
+  return coldStart(['dist/service/main.js', '--port', '0', '--data-dir', dataDir], { ...env, LLM_PROFILES_API_TOKEN: token, LLM_PROFILES_LOG_LEVEL: 'warn' }, '/api/health');
 }
 
 async function bareStart(): Promise<number> {
@@ -78,7 +78,7 @@ export async function ambientColdStarts(work: string, token: string): Promise<Fi
       value: percentile(service.starts, 50),
       baseline: { label: 'bare Express, same poll', value: percentile(bare.starts, 50) },
       target: { kind: 'atMost', value: START_TARGET_MS, of: 'value' },
-      notes: `${COLD_STARTS} starts of node dist/src/main.js --port 0 over a new data dir, this environment as it is (${busNote(process.env)}); key store used: ${counts(service.keyStores)}; ${service.starts.map((x) => Math.round(x)).join(', ')} ms (bare ${bare.starts.map((x) => Math.round(x)).join(', ')}); CPU used by then ${service.cpu.map((x) => Math.round(x)).join(', ')} ms; ${exits}`,
+      notes: `${COLD_STARTS} starts of node dist/service/main.js --port 0 over a new data dir, this environment as it is (${busNote(process.env)}); key store used: ${counts(service.keyStores)}; ${service.starts.map((x) => Math.round(x)).join(', ')} ms (bare ${bare.starts.map((x) => Math.round(x)).join(', ')}); CPU used by then ${service.cpu.map((x) => Math.round(x)).join(', ')} ms; ${exits}`,
     },
     {
       id: 'rss.idle',

@@ -14,7 +14,7 @@ import { MethodNotAllowedError, NotAcceptableError, PayloadTooLargeError, RouteN
 import { parseContract } from './contract-cache.js';
 import { memoisedFullFormats } from './formats.js';
 
-/** The spec sits at the package root; this module runs from src/ (tests) or dist/src/ (built). */
+/** The spec sits at the package root; this module runs from src/ (tests), dist/src/ (built) or dist/service/ (bundled). */
 export function findSpecPath(from = path.dirname(fileURLToPath(import.meta.url))): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'openapi', 'llm-profiles.yaml');

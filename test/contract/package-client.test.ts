@@ -5,14 +5,15 @@
  * `.d.ts` (and a wrong path or provider type does not), and, compiled and run by plain node, lists
  * and creates profiles on a running service.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { packageRoot } from '../../src/compose.js';
 import { contractProblems } from '../support/contract.js';
+import { eventually } from '../support/eventually.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const run = promisify(execFile);
@@ -22,6 +23,7 @@ interface PackageJson {
   name: string;
   dependencies: Record<string, string>;
   exports: Record<string, string | Record<string, string>>;
+  bin: Record<string, string>;
 }
 
 const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as PackageJson;
@@ -119,8 +121,9 @@ test("the package's exports are all in the tarball npm pack makes", () => {
 
 test('the tarball carries what a consumer runs: no tests, bench, CI or sources, no output of a deleted source', () => {
   expect(packed.filter((file) => /^(test|bench|src|\.ci|scripts|generated)\//.test(file.split(path.sep).join('/')))).toEqual([]);
+  // What tsc emitted; the bundle in dist/service is checked by starting it, below.
   const orphans = packed
-    .filter((file) => file.startsWith(`dist${path.sep}`) && file.endsWith('.js'))
+    .filter((file) => /^dist\/(src|generated)\//.test(file.split(path.sep).join('/')) && file.endsWith('.js'))
     .filter((file) => !existsSync(path.join(ROOT, file.slice('dist'.length + 1).replace(/\.js$/, '.ts'))));
   expect(orphans).toEqual([]);
 });
@@ -171,4 +174,36 @@ test('a consumer of the packed package type-checks against its .d.ts, and its cl
 
   const seen = await server.client.GET('/api/llm/profiles/{profileId}', { params: { path: { profileId: created.body.profile.id } } });
   expect(seen.data?.profile.name).toBe('Made by the packed client');
+});
+
+test('the bin, linked as npm links it, starts the service from the installed package alone and stops on SIGTERM', async () => {
+  const [[name, target]] = Object.entries(pkg.bin) as [[string, string]];
+  const bundleDir = path.dirname(path.join(ROOT, target));
+  expect((await readdir(bundleDir)).map((file) => path.join(path.relative(ROOT, bundleDir), file)).filter((file) => !packed.includes(file))).toEqual([]);
+  const installed = path.join(work, 'node_modules', pkg.name, target);
+  const bin = path.join(work, 'node_modules', '.bin', name);
+  await mkdir(path.dirname(bin), { recursive: true });
+  await symlink(path.relative(path.dirname(bin), installed), bin);
+  await chmod(installed, 0o755);
+
+  // Run as a shell runs it: the file itself, through its #! line, with nothing of this checkout in reach.
+  const child = spawn(bin, ['--port', '0', '--data-dir', path.join(work, 'data'), '--log-level', 'warn'], {
+    cwd: work,
+    env: { PATH: process.env.PATH ?? '', HOME: work, LLM_PROFILES_API_TOKEN: server.token, LLM_PROFILES_KEY_STORE: 'file' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const listening = () => /listening on (http:\/\/\S+)/.exec(output)?.[1];
+  await eventually(() => listening() !== undefined || child.exitCode !== null, 60_000);
+  const url = listening();
+  expect({ url, output }).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), output: expect.any(String) });
+  const health = await fetch(`${url}/api/health`);
+  const body: unknown = await health.json();
+  expect(contractProblems('getHealth', health.status, health.headers.get('content-type') ?? undefined, body)).toEqual([]);
+  expect(health.status).toBe(200);
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0);
 });

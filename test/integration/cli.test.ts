@@ -1,5 +1,5 @@
 /**
- * The start command as a learner (or the desktop app) runs it: the built `node dist/src/main.js`
+ * The start command as a learner (or the desktop app) runs it: the built `node dist/service/main.js`
  * in a child process, over a temp data folder, on port 0.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

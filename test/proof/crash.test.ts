@@ -1,5 +1,5 @@
 /**
- * Crash test: the real server process (`node dist/src/main.js`) runs a mixed, concurrent write
+ * Crash test: the real server process (`node dist/service/main.js`) runs a mixed, concurrent write
  * workload and is killed with SIGKILL at a random moment, again and again. After every kill the
  * vault file must parse and keep the invariants; after every restart every acknowledged write
  * must be there (a write still in flight at the kill may or may not be), and no temp file may

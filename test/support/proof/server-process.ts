@@ -1,5 +1,5 @@
 /**
- * The real server as a separate process (`node dist/src/main.js`, what `npm start` runs), for
+ * The real server as a separate process (`node dist/service/main.js`, what `npm start` runs), for
  * tests that must kill it outright or start a second one. dist/ is current: jest's global set-up
  * (scripts/build-if-stale.js) builds it before any test file starts.
  */
