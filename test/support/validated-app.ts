@@ -12,7 +12,11 @@ export interface ValidatedApp {
  * service runs it) on 127.0.0.1 port 0, for tests of the patch itself. `routes` adds the handlers;
  * a validator error answers its own status.
  */
-export async function serveValidated(spec: object, routes: (app: Express) => void, extra: { ajvFormats?: { mode: 'full' } } = {}): Promise<ValidatedApp> {
+export async function serveValidated(
+  spec: object,
+  routes: (app: Express) => void,
+  extra: { ajvFormats?: { mode: 'full' }; formats?: Record<string, { type: 'string'; validate: (value: string) => boolean }> } = {},
+): Promise<ValidatedApp> {
   const app = express();
   app.use(
     OpenApiValidator.middleware({

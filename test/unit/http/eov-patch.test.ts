@@ -1,7 +1,8 @@
 /**
  * The patch to express-openapi-validator (patches/, applied by `postinstall`): the route table
  * compiled once, no promise hop per middleware once the spec is loaded, content types parsed once,
- * and a response serialiser that never writes into the body it validates.
+ * a response serialiser that never writes into the body it validates, and response validators
+ * that accept a deeply frozen value they accepted before without walking it again.
  */
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -124,6 +125,117 @@ describe('response serialiser (x-eov-res-serdes)', () => {
       expect((await fetch(`${app.url}/items/a`)).status).toBe(500);
       next = Object.freeze({ id: 'a'.repeat(21), seenAt: null });
       expect((await fetch(`${app.url}/items/a`)).status).toBe(500);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('remembered acceptances (deeply frozen response values)', () => {
+  const counted = {
+    openapi: '3.1.0',
+    info: { title: 'remembered acceptances', version: '1' },
+    paths: {
+      '/items': {
+        get: {
+          operationId: 'listItems',
+          responses: {
+            '200': {
+              description: 'ok',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['items'],
+                    additionalProperties: false,
+                    properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Item' } }, at: { type: 'string' } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        Item: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['id'],
+          // A $ref inside keeps Item a function of its own (ajv inlines a schema without one).
+          properties: { id: { type: 'string', format: 'counted', maxLength: 5 }, tags: { $ref: '#/components/schemas/Tags' } },
+        },
+        Tags: { type: 'array', items: { type: 'string', maxLength: 3 } },
+      },
+    },
+  };
+
+  /** Serves `{ items, ...extra }` (a new body every time, around the items given) and counts how often an item's id is checked. */
+  async function serveCounted(): Promise<ValidatedApp & { checks(): number; answer(items: readonly unknown[], extra?: object): void }> {
+    let checks = 0;
+    let body: object = { items: [] };
+    const app = await serveValidated(counted, (express) => void express.get('/items', (_req, res) => void res.json({ ...body })), {
+      formats: {
+        counted: {
+          type: 'string',
+          validate: () => {
+            checks += 1;
+            return true;
+          },
+        },
+      },
+    });
+    return { ...app, checks: () => checks, answer: (items, extra = {}) => void (body = { items, ...extra }) };
+  }
+
+  test('a deeply frozen item is walked once; the same item later is accepted without a walk, while the body around it is still checked', async () => {
+    const app = await serveCounted();
+    try {
+      const items = Object.freeze([Object.freeze({ id: 'a', tags: Object.freeze(['x']) }), Object.freeze({ id: 'b' })]);
+      app.answer(items);
+      expect((await fetch(`${app.url}/items`)).status).toBe(200);
+      expect(app.checks()).toBe(2);
+      const again = await fetch(`${app.url}/items`);
+      expect(again.status).toBe(200);
+      expect(await again.json()).toEqual({ items: [{ id: 'a', tags: ['x'] }, { id: 'b' }] });
+      expect(app.checks()).toBe(2);
+      app.answer(items, { unexpected: true });
+      expect((await fetch(`${app.url}/items`)).status).toBe(500);
+      app.answer(items, { at: 7 });
+      expect((await fetch(`${app.url}/items`)).status).toBe(500);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('a frozen item that breaks the schema is refused every time, and a value with any changeable part is walked every time', async () => {
+    const app = await serveCounted();
+    try {
+      const tooLong = Object.freeze({ id: 'abcdef' });
+      app.answer([tooLong]);
+      expect((await fetch(`${app.url}/items`)).status).toBe(500);
+      expect((await fetch(`${app.url}/items`)).status).toBe(500);
+
+      const mutable = { id: 'c' };
+      app.answer([mutable]);
+      expect((await fetch(`${app.url}/items`)).status).toBe(200);
+      mutable.id = 'cdefgh';
+      expect((await fetch(`${app.url}/items`)).status).toBe(500);
+
+      const tags = ['y'];
+      const shallow = Object.freeze({ id: 'd', tags });
+      app.answer([shallow]);
+      expect((await fetch(`${app.url}/items`)).status).toBe(200);
+      tags.push('toolong');
+      expect((await fetch(`${app.url}/items`)).status).toBe(500);
+
+      const withGetter = Object.freeze(Object.defineProperty({}, 'id', { enumerable: true, get: () => 'e' }));
+      app.answer([withGetter]);
+      const checksBefore = app.checks();
+      expect((await fetch(`${app.url}/items`)).status).toBe(200);
+      expect((await fetch(`${app.url}/items`)).status).toBe(200);
+      expect(app.checks()).toBe(checksBefore + 2);
     } finally {
       await app.close();
     }
