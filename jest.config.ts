@@ -14,9 +14,9 @@ const shared = {
 
 /**
  * One project per kind of test, so a developer can run the quick ones alone
- * (`npm run test:unit`, `test:integration`, `test:contract`, `test:browser`, `test:proof`). `npm test` runs the
- * proof project after the others rather than beside them: its kill -9 and fuzz runs keep both
- * cores busy for minutes, and nothing else should have to share the machine with them.
+ * (`npm run test:quick`, or `test:unit`, `test:integration`, `test:contract`, `test:browser`,
+ * `test:proof`). `npm test` runs them all in one run, longest files first, so that the two workers
+ * stay busy to the end: no test measures speed, so none minds sharing the machine.
  */
 /** The projects with tests that start the built service (`node dist/service/main.js`) build it first, once. */
 const BUILT_SERVICE_USERS = new Set(['integration', 'contract', 'proof']);
