@@ -5,8 +5,10 @@ const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // Types are checked by `npm run typecheck` (tsc); the tests need them stripped only, which swc
+  // does in a fraction of the time TypeScript's own transpiler took on a clean clone.
   transform: {
-    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' }, sourceMaps: 'inline' }],
   },
   // A safety net for a hung test, not a speed check: generous, so a loaded machine does not trip it.
   testTimeout: 120_000,
