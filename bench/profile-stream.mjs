@@ -37,9 +37,15 @@ const direct = new BenchClient(emulator.url, { 'User-Agent': 'llm-profiles-bench
 const { json } = await api.expect(201, 'POST', '/api/llm/profiles', {
   profile: { name: 'Profile stream', providerType: 'llama.cpp', endpointUrl: emulator.url, modelId: 'qwen2.5-7b-instruct' },
 });
-const chat = { model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: 'Reply with one word: ready?' }], max_tokens: 16, stream: true, stream_options: { include_usage: true } };
+const chat = {
+  model: 'qwen2.5-7b-instruct',
+  messages: [{ role: 'user', content: 'Reply with one word: ready?' }],
+  max_tokens: 16,
+  stream: true,
+  stream_options: { include_usage: true },
+};
 
-/** Client start → emulator has the chat request, the stream itself, emulator's last byte → client has the reply. */
+/** Client start → the emulator read the first request → it read the chat request → its last byte sent → the client has the reply. */
 async function timed(send) {
   const start = performance.now();
   const ms = await send();
@@ -68,7 +74,13 @@ await emulator.close();
 child.send('stop');
 await new Promise((resolve) => child.once('exit', resolve));
 
-const p50 = (runs, key) => percentile(runs.map((r) => r[key]), 50).toFixed(2).padStart(7);
+const p50 = (runs, key) => {
+  const value = percentile(
+    runs.map((r) => r[key]),
+    50,
+  );
+  return value.toFixed(2).padStart(7);
+};
 console.log(`${RUNS} alternated pairs, p50 ms (load average ${os.loadavg()[0].toFixed(2)}):`);
 const keys = ['total', 'first', 'before', 'stream', 'after'];
 console.log('            total    first   before   stream    after   (first: to the first request the emulator read; before: from it to the chat request)');
