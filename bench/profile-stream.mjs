@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../test/support/emulators/providers/index.js';
 import { BenchClient } from './lib/http.js';
+import { cpuMs } from './lib/processes.js';
 import { percentile } from './lib/stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,7 +25,7 @@ const token = randomBytes(24).toString('base64url');
 const child = fork(path.join(ROOT, 'bench', 'service-child.mjs'), [], { execArgv: ['--cpu-prof', `--cpu-prof-dir=${work}`], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
 const started = new Promise((resolve) => child.once('message', resolve));
 child.send({ dataDir: path.join(work, 'data'), token, discovery: { ports: [], networkAddresses: [] } });
-const { url } = await started;
+const { url, pid } = await started;
 const emulator = await startEmulator('llama.cpp', { stream: { waitMs: 20, tokens: 20, intervalMs: 2 } });
 // The harness records each request as it has read it; its arrival time is stamped here.
 const arrivals = [];
@@ -63,11 +64,15 @@ for (let i = 0; i < 20; i += 1) {
 const service = [];
 const plain = [];
 const measuredFrom = performance.now();
+const cpuBefore = await cpuMs(pid);
 for (let i = 0; i < RUNS; i += 1) {
   service.push(await viaService());
   plain.push(await straight());
 }
 const measuredMs = performance.now() - measuredFrom;
+const cpuPerTest = ((await cpuMs(pid)) - cpuBefore) / RUNS;
+// Each direct read opens one connection; the rest are the service's.
+const serviceConnections = (emulator.connections() - 20 - RUNS) / (20 + RUNS);
 api.close();
 direct.close();
 await emulator.close();
@@ -83,6 +88,7 @@ const p50 = (runs, key) => {
 };
 console.log(`${RUNS} alternated pairs, p50 ms (load average ${os.loadavg()[0].toFixed(2)}):`);
 const keys = ['total', 'first', 'before', 'stream', 'after'];
+console.log(`  (the service used ${cpuPerTest.toFixed(2)} ms of CPU and opened ${serviceConnections.toFixed(2)} connections to the emulator per test)`);
 console.log('            total    first   before   stream    after   (first: to the first request the emulator read; before: from it to the chat request)');
 console.log(`  service ${keys.map((k) => p50(service, k)).join('  ')}`);
 console.log(`  direct  ${keys.map((k) => p50(plain, k)).join('  ')}`);
