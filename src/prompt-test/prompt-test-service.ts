@@ -102,7 +102,8 @@ export class PromptTestService {
     try {
       return await this.runOver(connections, target, options);
     } finally {
-      connections.close();
+      // Closed just after the outcome is on its way to the client rather than before it: the provider's end of the close is no longer in its path.
+      setImmediate(() => connections.close());
     }
   }
 
