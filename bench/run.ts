@@ -411,6 +411,19 @@ async function largeList(work: string): Promise<void> {
   }
 }
 
+/** `--only=stream`: the streamed test prompt alone, against a service with nothing else in it. */
+async function streamOnly(work: string): Promise<void> {
+  const service = await forkChild('service-child.mjs', { dataDir: path.join(work, 'stream'), token: TOKEN, discovery: { ports: [], networkAddresses: [] } });
+  const api = new BenchClient(service.url, AUTH);
+  try {
+    phase('streamed test prompt through a llama.cpp emulator');
+    figures.push(...(await streamedPromptTest(api, LIST)));
+  } finally {
+    api.close();
+    await stopForked(service);
+  }
+}
+
 async function coldStarts(work: string): Promise<void> {
   phase('cold start and idle RSS');
   figures.push(...(await ambientColdStarts(work, TOKEN)));
@@ -427,13 +440,15 @@ async function main(): Promise<void> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'llm-profiles-bench-'));
   const ports = await closedPorts(8);
   const hole = new SilentServer(ports.pop() as number);
-  // `npm run bench -- --only=discovery` (or `--only=start`) runs that section alone.
+  // `npm run bench -- --only=discovery` (or `--only=start`, `--only=stream`) runs that section alone.
   const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
   try {
     if (only === 'discovery') {
       await discoveryOfSmallServers(work);
     } else if (only === 'start') {
       await coldStarts(work);
+    } else if (only === 'stream') {
+      await streamOnly(work);
     } else {
       await writesAndList(work, [...ports, hole.port], hole);
       await discoveryOfSmallServers(work);

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { Locale } from '../i18n/index.js';
 import { anthropicAdapter } from '../providers/anthropic.js';
 import { azureAdapter } from '../providers/azure.js';
-import { exchangeWithin, type CallResult } from '../providers/http-call.js';
+import { CallConnections, exchangeWithin, type CallResult } from '../providers/http-call.js';
 import { llamaCppAdapter } from '../providers/llama-cpp.js';
 import { ollamaAdapter } from '../providers/ollama.js';
 import { openAiCompatibleAdapter } from '../providers/openai-compatible.js';
@@ -98,6 +98,16 @@ export class PromptTestService {
   }
 
   async run(target: TestTarget, options: RunOptions): Promise<TestOutcome> {
+    const connections = new CallConnections();
+    try {
+      return await this.runOver(connections, target, options);
+    } finally {
+      // Closed just after the outcome is on its way to the client rather than before it: the provider's end of the close is no longer in its path.
+      setImmediate(() => connections.close());
+    }
+  }
+
+  private async runOver(connections: CallConnections, target: TestTarget, options: RunOptions): Promise<TestOutcome> {
     const prompt = options.prompt ?? DEFAULT_PROMPT;
     const promptLength = Array.from(prompt).length;
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -109,6 +119,7 @@ export class PromptTestService {
       deadline,
       {
         ...(options.signal ? { signal: options.signal } : {}),
+        connections,
         lookup: this.lookup,
         savedAddressClass: target.savedAddressClass,
         maxResponseBytes: this.maxResponseBytes,

@@ -72,8 +72,17 @@ export function speedFigures(provider: ProviderTimings | null, stream: StreamTim
   return figures;
 }
 
+/** Building a NumberFormat costs far more than using one, and the sentences use two shapes per locale: each is built once. */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
 function number(locale: Locale, value: number, digits: number): string {
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(value);
+  const key = `${locale} ${digits}`;
+  let format = numberFormats.get(key);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: digits });
+    numberFormats.set(key, format);
+  }
+  return format.format(value);
 }
 
 /** One sentence on how the answer felt; `null` when there is no start to speak of (an unstreamed answer that did not load). */

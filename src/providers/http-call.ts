@@ -54,8 +54,25 @@ export interface CallResult {
   startedAt: number;
 }
 
+/**
+ * The connections of one use case: its calls (a test's model list, then its prompt) go over one
+ * kept-alive connection instead of opening one each, and its owner closes them when it ends, so
+ * no socket to a provider outlives it. `connectMs` remembers how long each took to open.
+ */
+export class CallConnections {
+  readonly agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  readonly connectMs = new WeakMap<object, number>();
+
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+}
+
 export interface CallOptions {
   timeoutMs: number;
+  /** Shared by the calls of one use case; without it each call opens (and closes) its own connection. */
+  connections?: CallConnections;
   signal?: AbortSignal;
   lookup: LookupFunction;
   savedAddressClass: SavedAddressClass;
@@ -112,8 +129,9 @@ async function outboundCall(request: OutboundRequest, options: CallOptions): Pro
     return { result: transportFailure('ADDRESS_NOT_ALLOWED', false, null), timings: noTimings, durationMs: 0, startedAt: started };
   }
 
-  // A fresh agent per call: no pooled socket to a provider outlives the test.
-  const agents = { http: new http.Agent({ keepAlive: false }), https: new https.Agent({ keepAlive: false }) };
+  // Without the use case's connections, a fresh agent per call: no pooled socket to a provider outlives it.
+  const own = options.connections === undefined;
+  const agents = options.connections?.agents ?? { http: new http.Agent({ keepAlive: false }), https: new https.Agent({ keepAlive: false }) };
   const phase = Math.max(1, Math.ceil(options.timeoutMs));
   let stream: GotRequest;
   try {
@@ -132,8 +150,10 @@ async function outboundCall(request: OutboundRequest, options: CallOptions): Pro
       ...(options.signal ? { signal: options.signal } : {}),
     });
   } catch (error) {
-    agents.http.destroy();
-    agents.https.destroy();
+    if (own) {
+      agents.http.destroy();
+      agents.https.destroy();
+    }
     const reduced = reduceGotError(error);
     return { result: classifyTransportError(reduced), timings: noTimings, durationMs: 0, startedAt: started };
   }
@@ -144,6 +164,7 @@ async function outboundCall(request: OutboundRequest, options: CallOptions): Pro
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
+    let socket: object | null = null;
 
     const settle = (result: ProviderReply | ProviderFailure): void => {
       if (settled) return;
@@ -151,19 +172,25 @@ async function outboundCall(request: OutboundRequest, options: CallOptions): Pro
       const phases = stream.timings?.phases;
       // got's own clock starts when the request is created, after its option handling.
       const durationMs = phases?.total ?? options.now() - started;
+      // A kept-alive connection was opened by an earlier call of the same use case: its time to open is the one that counts.
+      if (socket !== null && phases?.tcp !== undefined) options.connections?.connectMs.set(socket, phases.tcp);
+      const connectMs = phases?.tcp ?? (socket === null ? undefined : options.connections?.connectMs.get(socket));
       const timings: CallTimings = {
-        connectMs: round(phases?.tcp),
+        connectMs: round(connectMs),
         firstByteMs: round(phases?.firstByte),
         totalMs: round(durationMs),
       };
       if (!stream.destroyed) stream.destroy();
-      agents.http.destroy();
-      agents.https.destroy();
+      if (own) {
+        agents.http.destroy();
+        agents.https.destroy();
+      }
       resolve({ result, timings, durationMs, startedAt: started });
     };
 
     stream.on('response', (response: http.IncomingMessage) => {
       status = response.statusCode ?? null;
+      socket = response.socket;
       headers = { ...response.headers };
       if (status !== null && status >= 300 && status < 400) {
         settle(transportFailure('REDIRECT_REFUSED', false, status));

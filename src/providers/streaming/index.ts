@@ -1,6 +1,6 @@
 /**
  * Streamed test requests: the adapter's planned request asks for a stream, the answer's pieces
- * are timed as they arrive (through the same outbound call, so caps, deadlines, redirect refusal,
+ * are timed and read as they arrive (through the same outbound call, so caps, deadlines, redirect refusal,
  * address policy and cancellation are unchanged), and the stream is folded back into the reply
  * the server would have sent in one piece, which the adapter reads as it always does.
  */
@@ -10,12 +10,12 @@ import { foldAnthropic } from './anthropic.js';
 import { foldChatCompletions } from './chat-completions.js';
 import { asStreamedFailure, replyForStreamedError } from './errors.js';
 import type { FoldedStream } from './folded.js';
-import { ndjsonMessages } from './ndjson.js';
+import { ndjsonReader } from './ndjson.js';
 import { foldOllama } from './ollama.js';
-import type { TimedMessage, TimedPiece } from './pieces.js';
-import { sseMessages } from './sse.js';
+import type { MessageReader, TimedMessage } from './pieces.js';
+import { sseReader } from './sse.js';
 
-export type { TimedPiece } from './pieces.js';
+export type { MessageReader } from './pieces.js';
 
 interface StreamProtocol {
   accept: string;
@@ -23,7 +23,8 @@ interface StreamProtocol {
   body(json: Record<string, unknown>): Record<string, unknown>;
   /** Whether the reply is this protocol's stream at all (a server may ignore the request for one). */
   isStream(reply: ProviderReply): boolean;
-  messages(pieces: readonly TimedPiece[]): TimedMessage[];
+  /** Reads the body's messages as it arrives. */
+  reader(): MessageReader;
   fold(messages: readonly TimedMessage[]): FoldedStream;
 }
 
@@ -42,7 +43,7 @@ const chatCompletions: StreamProtocol = {
   // Without include_usage a stream carries no token count; a server that refuses it is asked again unstreamed.
   body: (json) => ({ ...json, stream: true, stream_options: { include_usage: true } }),
   isStream: isSse,
-  messages: sseMessages,
+  reader: sseReader,
   fold: foldChatCompletions,
 };
 
@@ -50,9 +51,9 @@ const PROTOCOLS: Record<ProviderType, StreamProtocol> = {
   'llama.cpp': chatCompletions,
   azure: chatCompletions,
   custom: chatCompletions,
-  anthropic: { accept: 'text/event-stream', body: (json) => ({ ...json, stream: true }), isStream: isSse, messages: sseMessages, fold: foldAnthropic },
+  anthropic: { accept: 'text/event-stream', body: (json) => ({ ...json, stream: true }), isStream: isSse, reader: sseReader, fold: foldAnthropic },
   // Ollama's one-piece answer is a single NDJSON line, so every 2xx is read as a stream.
-  ollama: { accept: 'application/x-ndjson', body: (json) => ({ ...json, stream: true }), isStream: () => true, messages: ndjsonMessages, fold: foldOllama },
+  ollama: { accept: 'application/x-ndjson', body: (json) => ({ ...json, stream: true }), isStream: () => true, reader: ndjsonReader, fold: foldOllama },
 };
 
 /** The planned request, asking for a streamed answer; `null` when the plan has no JSON body to ask in. */
@@ -61,6 +62,11 @@ export function streamRequest(providerType: ProviderType, plan: ChatPlan): Outbo
   if (!isRecord(request.json)) return null;
   const protocol = PROTOCOLS[providerType];
   return { ...request, headers: { ...request.headers, accept: protocol.accept }, json: protocol.body(request.json) };
+}
+
+/** A reader for the streamed answer's body, fed while it arrives and ended when it has. */
+export function streamReader(providerType: ProviderType): MessageReader {
+  return PROTOCOLS[providerType].reader();
 }
 
 /**
@@ -79,11 +85,11 @@ export interface StreamedRead {
   streamedError: boolean;
 }
 
-export function readStream(providerType: ProviderType, adapter: ProviderAdapter, plan: ChatPlan, reply: ProviderReply, pieces: readonly TimedPiece[]): StreamedRead {
+export function readStream(providerType: ProviderType, adapter: ProviderAdapter, plan: ChatPlan, reply: ProviderReply, messages: readonly TimedMessage[]): StreamedRead {
   const protocol = PROTOCOLS[providerType];
   const plain = (): StreamedRead => ({ result: adapter.read(reply, plan), deltaTimes: [], streamedError: false });
   if (!isSuccessStatus(reply.status) || !protocol.isStream(reply)) return plain();
-  const folded = protocol.fold(protocol.messages(pieces));
+  const folded = protocol.fold(messages);
   if (folded.error !== null) {
     const standIn = replyForStreamedError(folded.error, reply);
     const read = adapter.read(standIn.reply, plan);

@@ -1,5 +1,6 @@
 import { PromptTestService } from '../../../src/prompt-test/prompt-test-service.js';
 import { LLAMA_CPP_DEFAULT_MODEL_PATH } from '../../support/emulators/providers/llama-cpp.js';
+import { eventually } from '../../support/eventually.js';
 import { CANARY_KEY, CANARY_PROMPT, bodyOf, emulatorPool, expectContractShape, expectLatencyNear, expectNoSecrets, target, warmUp } from './support.js';
 
 const SERVED_FILE = 'qwen2.5-7b-instruct-q4_k_m.gguf';
@@ -35,6 +36,21 @@ describe('test prompt through llama.cpp', () => {
     expectContractShape(outcome);
     expectNoSecrets(outcome);
     await expectLatencyNear(outcome, 150, run);
+  });
+
+  it('sends the model list and the prompt over one connection, closed when the test ends, and times its opening', async () => {
+    const emulator = await emulators.start('llama.cpp');
+    for (const stream of [false, true]) {
+      const before = emulator.connections();
+      const outcome = await service.run(target({ providerType: 'llama.cpp', endpointUrl: emulator.url }), { prompt: CANARY_PROMPT, locale: 'en', stream });
+      expect(outcome.success).toBe(true);
+      expect(emulator.requests.slice(-2).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v1/models', 'POST /v1/chat/completions']);
+      expect(emulator.connections() - before).toBe(1);
+      // The prompt went over the connection the list opened: the time it took to open is the one shown.
+      expect(outcome.timings.connectMs).toEqual(expect.any(Number));
+      await eventually(() => emulator.openConnections() === 0);
+      expect(emulator.openConnections()).toBe(0);
+    }
   });
 
   it('counts prompt tokens from usage: a repeated prompt served from the cache still counts in full', async () => {

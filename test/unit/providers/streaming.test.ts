@@ -5,10 +5,10 @@
  */
 import { foldAnthropic } from '../../../src/providers/streaming/anthropic.js';
 import { foldChatCompletions } from '../../../src/providers/streaming/chat-completions.js';
-import { ndjsonMessages } from '../../../src/providers/streaming/ndjson.js';
+import { ndjsonReader } from '../../../src/providers/streaming/ndjson.js';
 import { foldOllama } from '../../../src/providers/streaming/ollama.js';
-import type { TimedPiece } from '../../../src/providers/streaming/pieces.js';
-import { sseMessages } from '../../../src/providers/streaming/sse.js';
+import type { MessageReader, TimedMessage, TimedPiece } from '../../../src/providers/streaming/pieces.js';
+import { sseReader } from '../../../src/providers/streaming/sse.js';
 import { speedFigures, speedVerdict } from '../../../src/prompt-test/speed.js';
 
 /** Cuts `text` into pieces of `size` bytes, the n-th arriving at n*10 ms. */
@@ -18,6 +18,15 @@ function pieces(text: string, size: number): TimedPiece[] {
   for (let at = 0; at < bytes.length; at += size) out.push({ chunk: bytes.subarray(at, at + size), atMs: (at / size) * 10 });
   return out;
 }
+
+/** Feeds every piece, as they would arrive, and ends the stream. */
+function readAll(reader: MessageReader, all: TimedPiece[]): TimedMessage[] {
+  for (const piece of all) reader.feed(piece);
+  return reader.end();
+}
+
+const sseMessages = (all: TimedPiece[]): TimedMessage[] => readAll(sseReader(), all);
+const ndjsonMessages = (all: TimedPiece[]): TimedMessage[] => readAll(ndjsonReader(), all);
 
 const chunk = (delta: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
   `data: ${JSON.stringify({ object: 'chat.completion.chunk', model: 'm', choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\r\n\r\n`;
