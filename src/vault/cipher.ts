@@ -24,6 +24,11 @@ function forgeLib(): typeof forgeModule {
   return loadedForge;
 }
 
+/** Loads the cipher now, while the caller waits on something else (a keyring's answer). */
+export function loadCipher(): void {
+  forgeLib();
+}
+
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;

@@ -121,6 +121,14 @@ export class KeyringClient {
     return (await this.call('delete')) === true;
   }
 
+  /**
+   * Starts the helper ahead of the first call, so node's start and the addon's load overlap what
+   * the caller does meanwhile. Nothing is asked of the keyring; each call keeps its own limit.
+   */
+  start(): void {
+    if (!this.closed && sessionBusReachable(this.options.env)) this.ensureHelper();
+  }
+
   close(): void {
     this.closed = true;
     this.stop();

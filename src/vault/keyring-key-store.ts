@@ -38,6 +38,11 @@ export class KeyringKeyStore implements KeyStore {
     return this.client.delete();
   }
 
+  /** Starts the helper process now, before the key is first asked for. */
+  start(): void {
+    this.client.start();
+  }
+
   close(): void {
     this.client.close();
   }
