@@ -91,7 +91,6 @@ interface Helper {
 interface Pending {
   child: ChildProcess;
   resolve(value: Answer): void;
-  timer: NodeJS.Timeout;
 }
 
 export class KeyringClient {
@@ -100,6 +99,8 @@ export class KeyringClient {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The answer to the get `start` sent, until the first get takes it (a write or delete drops it). */
+  private early: Promise<number[] | boolean | null> | null = null;
   private readonly modulePath: string;
 
   constructor(private readonly options: KeyringClientOptions) {
@@ -108,29 +109,41 @@ export class KeyringClient {
 
   /** The stored key, or null when this account has none. Throws KeyringError. */
   async get(): Promise<Buffer | null> {
-    const value = await this.call('get');
+    const early = this.early;
+    this.early = null;
+    // A key found at start is still the key: nothing replaces one, a removal drops the early answer.
+    // "No key yet" may have changed since, so that is asked again; a failure is this call's answer.
+    let value = early ? await early : null;
+    if (!Array.isArray(value)) value = await this.call('get');
     return Array.isArray(value) ? Buffer.from(value) : null;
   }
 
   async set(secret: Uint8Array): Promise<void> {
+    this.early = null;
     await this.call('set', [...secret]);
   }
 
   /** True when an entry was there to delete. */
   async delete(): Promise<boolean> {
+    this.early = null;
     return (await this.call('delete')) === true;
   }
 
   /**
-   * Starts the helper ahead of the first call, so node's start and the addon's load overlap what
-   * the caller does meanwhile. Nothing is asked of the keyring; each call keeps its own limit.
+   * Before any other call: starts the helper and asks it for the key at once, so node's start, the
+   * addon's load and the keyring's answer overlap what the caller does meanwhile. The first get
+   * takes that answer. The ask keeps its limit, counted from when the helper is seen up.
    */
   start(): void {
-    if (!this.closed && sessionBusReachable(this.options.env)) this.ensureHelper();
+    if (this.closed || !sessionBusReachable(this.options.env)) return;
+    const early = this.send('get');
+    this.queue = early.catch(() => undefined);
+    this.early = early;
   }
 
   close(): void {
     this.closed = true;
+    this.early = null;
     this.stop();
   }
 
@@ -144,22 +157,24 @@ export class KeyringClient {
   private async send(op: Op, secret?: number[]): Promise<number[] | boolean | null> {
     if (!sessionBusReachable(this.options.env)) throw new KeyringError('keyring-absent');
     const helper = this.ensureHelper();
+    const child = helper.process;
+    const id = this.nextId++;
+    let answerWith: (answer: Answer) => void = () => undefined;
+    const answered = new Promise<Answer>((resolve) => (answerWith = resolve));
+    this.pending.set(id, { child, resolve: answerWith });
+    // Sent now: a helper still starting reads it once it is up.
+    child.stdin?.write(`${JSON.stringify({ id, op, secret })}\n`);
     let startup: NodeJS.Timeout | undefined;
     const ready = await Promise.race([helper.ready, new Promise<'timeout'>((resolve) => (startup = setTimeout(() => resolve('timeout'), STARTUP_LIMIT_MS)))]);
     clearTimeout(startup);
     if (ready !== true) {
+      this.pending.delete(id);
       this.restart();
       throw new KeyringError(ready === 'timeout' ? 'keyring-timeout' : 'keyring-absent');
     }
-    const child = helper.process;
-    const id = this.nextId++;
-    const answer = await new Promise<Answer>((resolve) => {
-      const timer = setTimeout(() => resolve({ id, ok: false, message: 'timeout' }), this.options.timeoutMs);
-      this.pending.set(id, { child, resolve, timer });
-      child.stdin?.write(`${JSON.stringify({ id, op, secret })}\n`);
-    });
-    const pending = this.pending.get(id);
-    if (pending) clearTimeout(pending.timer);
+    const timer = setTimeout(() => answerWith({ id, ok: false, message: 'timeout' }), this.options.timeoutMs);
+    const answer = await answered;
+    clearTimeout(timer);
     this.pending.delete(id);
     if (answer.ok) return answer.value;
     if (answer.message === 'timeout') {
