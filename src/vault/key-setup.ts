@@ -5,6 +5,7 @@
  * The notes say what was chosen and why, for the start-up banner.
  */
 import { existsSync } from 'node:fs';
+import { loadCipher } from './cipher.js';
 import { FileKeyStore } from './file-key-store.js';
 import type { FsLayer } from './fs-layer.js';
 import type { KeyRead, KeyStore, KeyStoreKind } from './key-store.js';
@@ -63,7 +64,10 @@ export function startKeyringEarly(choice: KeyStoreChoice, options: Omit<KeyStore
 
 /** First key in the keyring: one already there for this folder (an interrupted first start) or a new one, read back. */
 async function createInKeyring(keyring: KeyStore, vault: ProfileVault): Promise<KeyRead> {
-  let read = await keyring.read();
+  const reading = keyring.read();
+  // The key check below needs the cipher: it loads while the keyring answers.
+  loadCipher();
+  let read = await reading;
   if (!read.ok && read.reason === 'keyring-key-missing') {
     try {
       await keyring.write(newVaultKey());

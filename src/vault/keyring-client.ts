@@ -111,8 +111,10 @@ export class KeyringClient {
   async get(): Promise<Buffer | null> {
     const early = this.early;
     this.early = null;
-    // A key found at start is still the key: nothing replaces one, a removal drops the early answer.
-    // "No key yet" may have changed since, so that is asked again; a failure is this call's answer.
+    // A key found at start is still the key when set-up asks, holding the data folder's lock: nothing
+    // replaces a key, and whoever removes one records first, under that lock, that the vault no
+    // longer uses it (here, a removal drops the early answer). "No key yet" may have changed
+    // since, so that is asked again; a failure is this call's answer.
     let value = early ? await early : null;
     if (!Array.isArray(value)) value = await this.call('get');
     return Array.isArray(value) ? Buffer.from(value) : null;
@@ -130,9 +132,10 @@ export class KeyringClient {
   }
 
   /**
-   * Before any other call: starts the helper and asks it for the key at once, so node's start, the
-   * addon's load and the keyring's answer overlap what the caller does meanwhile. The first get
-   * takes that answer. The ask keeps its limit, counted from when the helper is seen up.
+   * For a service's start, before any other call: starts the helper and asks it for the key at
+   * once, so node's start, the addon's load and the keyring's answer overlap the rest of the
+   * start. The first get takes that answer. The ask keeps its limit, counted from when the helper
+   * is seen up.
    */
   start(): void {
     if (this.closed || !sessionBusReachable(this.options.env)) return;
