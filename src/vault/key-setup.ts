@@ -38,7 +38,7 @@ export interface KeySetup {
 const MOVE_HINT = (to: KeyStoreKind): string => `To move it: stop the service, then run \`llm-profiles-api migrate-key --to ${to}\`.`;
 
 /** Both stores over one data folder; the keyring's helper starts only when it is first asked. */
-export function keyStores(options: KeyStoreOptions): KeyStores & { file: FileKeyStore } {
+export function keyStores(options: KeyStoreOptions): KeyStores & { file: FileKeyStore; keyring: KeyringKeyStore } {
   return {
     file: new FileKeyStore({ keyFile: options.keyFile, ...(options.fs ? { fs: options.fs } : {}) }),
     keyring: options.keyring ?? keyringStore(options),
@@ -63,14 +63,14 @@ export function startKeyringEarly(choice: KeyStoreChoice, options: Omit<KeyStore
 }
 
 /** First key in the keyring: one already there for this folder (an interrupted first start) or a new one, read back. */
-async function createInKeyring(keyring: KeyStore, vault: ProfileVault): Promise<KeyRead> {
-  const reading = keyring.read();
-  // The key check below needs the cipher: it loads while the keyring answers.
-  loadCipher();
-  let read = await reading;
+async function createInKeyring(keyring: KeyringKeyStore, vault: ProfileVault): Promise<KeyRead> {
+  let read = await keyring.read({ firstKey: true });
   if (!read.ok && read.reason === 'keyring-key-missing') {
+    const writing = keyring.write(newVaultKey());
+    // The key check below needs the cipher: it loads while the keyring stores the key.
+    loadCipher();
     try {
-      await keyring.write(newVaultKey());
+      await writing;
     } catch {
       // The read back below says why.
     }

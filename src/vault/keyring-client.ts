@@ -107,10 +107,18 @@ export class KeyringClient {
     this.modulePath = createRequire(import.meta.url).resolve('@napi-rs/keyring');
   }
 
-  /** The stored key, or null when this account has none. Throws KeyringError. */
-  async get(): Promise<Buffer | null> {
+  /**
+   * The stored key, or null when this account has none. Throws KeyringError. `firstKey`: asked by
+   * a first start about to make this account's key, which takes an early "no key" too (a key
+   * someone made meanwhile has nothing encrypted with it yet; the new one replaces it).
+   */
+  async get({ firstKey = false }: { firstKey?: boolean } = {}): Promise<Buffer | null> {
     const early = this.early;
     this.early = null;
+    if (early && firstKey) {
+      const value = await early;
+      return Array.isArray(value) ? Buffer.from(value) : null;
+    }
     // A key found at start is still the key when set-up asks, holding the data folder's lock: nothing
     // replaces a key, and whoever removes one records first, under that lock, that the vault no
     // longer uses it (here, a removal drops the early answer). "No key yet" may have changed

@@ -17,10 +17,11 @@ export class KeyringKeyStore implements KeyStore {
     this.client = new KeyringClient(clientOptions);
   }
 
-  async read(): Promise<KeyRead> {
+  /** `firstKey`: see KeyringClient.get. */
+  async read(options: { firstKey?: boolean } = {}): Promise<KeyRead> {
     let key: Buffer | null;
     try {
-      key = await this.client.get();
+      key = await this.client.get(options);
     } catch (error) {
       if (error instanceof KeyringError) return { ok: false, reason: error.reason };
       throw error;
