@@ -66,15 +66,10 @@ export function startKeyringEarly(choice: KeyStoreChoice, options: Omit<KeyStore
 async function createInKeyring(keyring: KeyringKeyStore, vault: ProfileVault): Promise<KeyRead> {
   let read = await keyring.read({ firstKey: true });
   if (!read.ok && read.reason === 'keyring-key-missing') {
-    const writing = keyring.write(newVaultKey());
+    const writing = keyring.writeAndReadBack(newVaultKey());
     // The key check below needs the cipher: it loads while the keyring stores the key.
     loadCipher();
-    try {
-      await writing;
-    } catch {
-      // The read back below says why.
-    }
-    read = await keyring.read();
+    read = await writing;
   }
   if (!read.ok) return read;
   const key = read.key;

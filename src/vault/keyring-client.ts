@@ -39,7 +39,8 @@ type Op = 'get' | 'set' | 'delete';
 type Answer = { id: number; ok: true; value: number[] | boolean | null } | { id: number; ok: false; message: string };
 
 // Runs in the child: one JSON request per line in, one answer per line out. A fresh Entry for
-// every call, so each one looks the credential up anew.
+// every call, so each one looks the credential up anew; a set answers with the secret read back
+// through its Entry (making an Entry connects to the bus: several ms, a read on one about one).
 const CHILD_SOURCE = `
 const { Entry } = require(process.argv[1]);
 const [service, account] = [process.argv[2], process.argv[3]];
@@ -49,7 +50,7 @@ require('node:readline').createInterface({ input: process.stdin }).on('line', (l
   let answer;
   try {
     const entry = new Entry(service, account, options);
-    const value = request.op === 'get' ? entry.getSecret() : request.op === 'set' ? (entry.setSecret(Uint8Array.from(request.secret)), true) : entry.deleteCredential();
+    const value = request.op === 'get' ? entry.getSecret() : request.op === 'set' ? (entry.setSecret(Uint8Array.from(request.secret)), entry.getSecret()) : entry.deleteCredential();
     answer = { id: request.id, ok: true, value };
   } catch (error) {
     answer = { id: request.id, ok: false, message: String(error && error.message) };
@@ -129,8 +130,14 @@ export class KeyringClient {
   }
 
   async set(secret: Uint8Array): Promise<void> {
+    await this.setAndGet(secret);
+  }
+
+  /** Stores `secret` and reads it back at once, in one call: the stored key, or null. */
+  async setAndGet(secret: Uint8Array): Promise<Buffer | null> {
     this.early = null;
-    await this.call('set', [...secret]);
+    const value = await this.call('set', [...secret]);
+    return Array.isArray(value) ? Buffer.from(value) : null;
   }
 
   /** True when an entry was there to delete. */
