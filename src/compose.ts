@@ -24,6 +24,7 @@ import { readOrCreateToken } from './token-file.js';
 import { acquireDataDirLock } from './vault/data-dir-lock.js';
 import { setUpKeyStore, type KeyStoreChoice } from './vault/key-setup.js';
 import { DEFAULT_KEYRING_TIMEOUT_MS } from './vault/keyring-client.js';
+import type { KeyringKeyStore } from './vault/keyring-key-store.js';
 import type { KeyStoreKind } from './vault/safe-storage.js';
 import { ProfileVault } from './vault/store.js';
 import type { FsLayer } from './vault/fs-layer.js';
@@ -47,6 +48,8 @@ export interface ComposeOptions {
   /** The environment the keyring helper process gets (the session bus address lives there). */
   keyringEnv?: Record<string, string>;
   keyringTimeoutMs?: number;
+  /** The keyring's store, its helper started before the service loaded (main.ts: startKeyringEarly). */
+  keyring?: KeyringKeyStore;
   /** Test seam for fault injection in the durable write path. */
   fs?: FsLayer;
 }
@@ -84,6 +87,7 @@ export async function startService(options: ComposeOptions): Promise<RunningServ
       keyFile,
       keyringEnv: options.keyringEnv ?? {},
       keyringTimeoutMs: options.keyringTimeoutMs ?? DEFAULT_KEYRING_TIMEOUT_MS,
+      keyring: options.keyring,
     });
     const { safeStorage } = keySetup;
     // The key is read once here; reads then use it from memory.

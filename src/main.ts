@@ -5,11 +5,11 @@
  */
 import path from 'node:path';
 import { ConfigError, helpText, MIGRATE_HELP, readConfig, readMigrateConfig } from './config.js';
-import { startService, type RunningService } from './compose.js';
+import type { RunningService } from './compose.js';
 import { classifyHostname } from './net/address.js';
 import { acquireDataDirLock, DataDirLockedError } from './vault/data-dir-lock.js';
 import { KeyMoveError, moveKey } from './vault/key-move.js';
-import { keyStores } from './vault/key-setup.js';
+import { keyStores, startKeyringEarly } from './vault/key-setup.js';
 import { DEFAULT_KEYRING_TIMEOUT_MS, KEYRING_SERVICE } from './vault/keyring-client.js';
 import { ProfileVault } from './vault/store.js';
 
@@ -112,8 +112,16 @@ async function main(): Promise<number> {
   process.once('SIGINT', receive);
   process.once('SIGTERM', receive);
 
+  // The keyring's helper starts before the rest of the service loads (most of a start), on the other core.
+  const keyring = startKeyringEarly(config.keyStore, {
+    dataDir: config.dataDir,
+    keyFile: path.join(config.dataDir, 'vault.key'),
+    keyringEnv: config.keyringEnv,
+    keyringTimeoutMs: DEFAULT_KEYRING_TIMEOUT_MS,
+  });
   let service: RunningService;
   try {
+    const { startService } = await import('./compose.js');
     service = await startService({
       dataDir: config.dataDir,
       host: config.host,
@@ -125,8 +133,10 @@ async function main(): Promise<number> {
       discovery: config.discovery,
       keyStore: config.keyStore,
       keyringEnv: config.keyringEnv,
+      keyring,
     });
   } catch (error) {
+    keyring?.close();
     if (error instanceof DataDirLockedError) {
       process.stderr.write(`${error.message}\n`);
       return 1;

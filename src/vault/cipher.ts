@@ -11,11 +11,22 @@ import type { KeyEnvelope } from './state.js';
 
 /**
  * node-forge is loaded on the first encryption or decryption, not at start: it is the largest
- * module the service loads, and the first answer (health, a list) never needs it.
+ * module the service loads, and the first answer (health, a list) never needs it. Only its AES
+ * part (which registers AES-GCM on the shared forge object): the package's index also loads
+ * TLS, RSA, PKI and the rest, four times the time, and a keyring start checks the key with it.
  */
 let loadedForge: typeof forgeModule | undefined;
 function forgeLib(): typeof forgeModule {
-  return (loadedForge ??= createRequire(import.meta.url)('node-forge') as typeof forgeModule);
+  if (loadedForge) return loadedForge;
+  const require = createRequire(import.meta.url);
+  require('node-forge/lib/aes');
+  loadedForge = require('node-forge/lib/forge') as typeof forgeModule;
+  return loadedForge;
+}
+
+/** Loads the cipher now, while the caller waits on something else (a keyring's answer). */
+export function loadCipher(): void {
+  forgeLib();
 }
 
 const KEY_BYTES = 32;

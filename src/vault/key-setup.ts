@@ -4,9 +4,11 @@
  * Only a first start chooses — `auto` takes the keyring when one answers, else the file.
  * The notes say what was chosen and why, for the start-up banner.
  */
+import { existsSync } from 'node:fs';
+import { loadCipher } from './cipher.js';
 import { FileKeyStore } from './file-key-store.js';
 import type { FsLayer } from './fs-layer.js';
-import type { KeyStore, KeyStoreKind, SafeStorageReason } from './key-store.js';
+import type { KeyRead, KeyStore, KeyStoreKind } from './key-store.js';
 import { finishPendingMove, type KeyStores } from './key-move.js';
 import { KeyringKeyStore } from './keyring-key-store.js';
 import { SafeStorage, keyCheckFor, newVaultKey } from './safe-storage.js';
@@ -23,6 +25,8 @@ export interface KeyStoreOptions {
   keyringEnv: Record<string, string>;
   keyringTimeoutMs: number;
   fs?: FsLayer;
+  /** The keyring's store when it was made earlier, its helper already starting (see startKeyringEarly). */
+  keyring?: KeyringKeyStore;
 }
 
 export interface KeySetup {
@@ -34,31 +38,46 @@ export interface KeySetup {
 const MOVE_HINT = (to: KeyStoreKind): string => `To move it: stop the service, then run \`llm-profiles-api migrate-key --to ${to}\`.`;
 
 /** Both stores over one data folder; the keyring's helper starts only when it is first asked. */
-export function keyStores(options: KeyStoreOptions): KeyStores & { file: FileKeyStore } {
+export function keyStores(options: KeyStoreOptions): KeyStores & { file: FileKeyStore; keyring: KeyringKeyStore } {
   return {
     file: new FileKeyStore({ keyFile: options.keyFile, ...(options.fs ? { fs: options.fs } : {}) }),
-    keyring: new KeyringKeyStore({ dataDir: options.dataDir, env: options.keyringEnv, timeoutMs: options.keyringTimeoutMs }),
+    keyring: options.keyring ?? keyringStore(options),
   };
 }
 
+function keyringStore(options: Omit<KeyStoreOptions, 'fs' | 'keyring'>): KeyringKeyStore {
+  return new KeyringKeyStore({ dataDir: options.dataDir, env: options.keyringEnv, timeoutMs: options.keyringTimeoutMs });
+}
+
+/**
+ * The keyring's store with its helper process already starting, for a start that will likely ask
+ * the keyring for the key: not one told `--key-store file`, nor over a folder with a key file (its
+ * vault keeps the store it uses). Started before the rest of the service loads, the helper is up
+ * by the time set-up asks; a wrong guess costs only that process, which set-up then closes.
+ */
+export function startKeyringEarly(choice: KeyStoreChoice, options: Omit<KeyStoreOptions, 'fs' | 'keyring'>): KeyringKeyStore | undefined {
+  if (choice === 'file' || existsSync(options.keyFile)) return undefined;
+  const keyring = keyringStore(options);
+  keyring.start();
+  return keyring;
+}
+
 /** First key in the keyring: one already there for this folder (an interrupted first start) or a new one, read back. */
-async function createInKeyring(keyring: KeyStore, vault: ProfileVault): Promise<SafeStorageReason | null> {
-  let read = await keyring.read();
+async function createInKeyring(keyring: KeyringKeyStore, vault: ProfileVault): Promise<KeyRead> {
+  let read = await keyring.read({ firstKey: true });
   if (!read.ok && read.reason === 'keyring-key-missing') {
-    try {
-      await keyring.write(newVaultKey());
-    } catch {
-      // The read back below says why.
-    }
-    read = await keyring.read();
+    const writing = keyring.writeAndReadBack(newVaultKey());
+    // The key check below needs the cipher: it loads while the keyring stores the key.
+    loadCipher();
+    read = await writing;
   }
-  if (!read.ok) return read.reason;
+  if (!read.ok) return read;
   const key = read.key;
   await vault.commit((draft) => {
     draft.keyStore = 'keyring';
     draft.keyCheck ??= keyCheckFor(key);
   });
-  return null;
+  return read;
 }
 
 export async function setUpKeyStore(vault: ProfileVault, choice: KeyStoreChoice, options: KeyStoreOptions): Promise<KeySetup> {
@@ -108,8 +127,13 @@ export async function setUpKeyStore(vault: ProfileVault, choice: KeyStoreChoice,
     await setup.safeStorage.initialize(false);
     return setup;
   }
-  const failure = await createInKeyring(stores.keyring, vault);
-  if (failure === null) return use(stores.keyring);
+  const created = await createInKeyring(stores.keyring, vault);
+  if (created.ok) {
+    const setup = use(stores.keyring);
+    setup.safeStorage.adopt(created, vault.snapshot().keyCheck);
+    return setup;
+  }
+  const failure = created.reason;
   if (choice === 'keyring') {
     notes.push(`--key-store keyring, but the keyring did not answer (${failure}): changes are refused until it does. Unlock or start your keyring, then restart the service.`);
     return use(stores.keyring);

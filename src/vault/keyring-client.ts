@@ -39,7 +39,8 @@ type Op = 'get' | 'set' | 'delete';
 type Answer = { id: number; ok: true; value: number[] | boolean | null } | { id: number; ok: false; message: string };
 
 // Runs in the child: one JSON request per line in, one answer per line out. A fresh Entry for
-// every call, so each one looks the credential up anew.
+// every call, so each one looks the credential up anew; a set answers with the secret read back
+// through its Entry (making an Entry connects to the bus: several ms, a read on one about one).
 const CHILD_SOURCE = `
 const { Entry } = require(process.argv[1]);
 const [service, account] = [process.argv[2], process.argv[3]];
@@ -49,7 +50,7 @@ require('node:readline').createInterface({ input: process.stdin }).on('line', (l
   let answer;
   try {
     const entry = new Entry(service, account, options);
-    const value = request.op === 'get' ? entry.getSecret() : request.op === 'set' ? (entry.setSecret(Uint8Array.from(request.secret)), true) : entry.deleteCredential();
+    const value = request.op === 'get' ? entry.getSecret() : request.op === 'set' ? (entry.setSecret(Uint8Array.from(request.secret)), entry.getSecret()) : entry.deleteCredential();
     answer = { id: request.id, ok: true, value };
   } catch (error) {
     answer = { id: request.id, ok: false, message: String(error && error.message) };
@@ -91,7 +92,6 @@ interface Helper {
 interface Pending {
   child: ChildProcess;
   resolve(value: Answer): void;
-  timer: NodeJS.Timeout;
 }
 
 export class KeyringClient {
@@ -100,29 +100,68 @@ export class KeyringClient {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The answer to the get `start` sent, until the first get takes it (a write or delete drops it). */
+  private early: Promise<number[] | boolean | null> | null = null;
   private readonly modulePath: string;
 
   constructor(private readonly options: KeyringClientOptions) {
     this.modulePath = createRequire(import.meta.url).resolve('@napi-rs/keyring');
   }
 
-  /** The stored key, or null when this account has none. Throws KeyringError. */
-  async get(): Promise<Buffer | null> {
-    const value = await this.call('get');
+  /**
+   * The stored key, or null when this account has none. Throws KeyringError. `firstKey`: asked by
+   * a first start about to make this account's key, which takes an early "no key" too (a key
+   * someone made meanwhile has nothing encrypted with it yet; the new one replaces it).
+   */
+  async get({ firstKey = false }: { firstKey?: boolean } = {}): Promise<Buffer | null> {
+    const early = this.early;
+    this.early = null;
+    if (early && firstKey) {
+      const value = await early;
+      return Array.isArray(value) ? Buffer.from(value) : null;
+    }
+    // A key found at start is still the key when set-up asks, holding the data folder's lock: nothing
+    // replaces a key, and whoever removes one records first, under that lock, that the vault no
+    // longer uses it (here, a removal drops the early answer). "No key yet" may have changed
+    // since, so that is asked again; a failure is this call's answer.
+    let value = early ? await early : null;
+    if (!Array.isArray(value)) value = await this.call('get');
     return Array.isArray(value) ? Buffer.from(value) : null;
   }
 
   async set(secret: Uint8Array): Promise<void> {
-    await this.call('set', [...secret]);
+    await this.setAndGet(secret);
+  }
+
+  /** Stores `secret` and reads it back at once, in one call: the stored key, or null. */
+  async setAndGet(secret: Uint8Array): Promise<Buffer | null> {
+    this.early = null;
+    const value = await this.call('set', [...secret]);
+    return Array.isArray(value) ? Buffer.from(value) : null;
   }
 
   /** True when an entry was there to delete. */
   async delete(): Promise<boolean> {
+    this.early = null;
     return (await this.call('delete')) === true;
+  }
+
+  /**
+   * For a service's start, before any other call: starts the helper and asks it for the key at
+   * once, so node's start, the addon's load and the keyring's answer overlap the rest of the
+   * start. The first get takes that answer. The ask keeps its limit, counted from when the helper
+   * is seen up.
+   */
+  start(): void {
+    if (this.closed || !sessionBusReachable(this.options.env)) return;
+    const early = this.send('get');
+    this.queue = early.catch(() => undefined);
+    this.early = early;
   }
 
   close(): void {
     this.closed = true;
+    this.early = null;
     this.stop();
   }
 
@@ -136,22 +175,24 @@ export class KeyringClient {
   private async send(op: Op, secret?: number[]): Promise<number[] | boolean | null> {
     if (!sessionBusReachable(this.options.env)) throw new KeyringError('keyring-absent');
     const helper = this.ensureHelper();
+    const child = helper.process;
+    const id = this.nextId++;
+    let answerWith: (answer: Answer) => void = () => undefined;
+    const answered = new Promise<Answer>((resolve) => (answerWith = resolve));
+    this.pending.set(id, { child, resolve: answerWith });
+    // Sent now: a helper still starting reads it once it is up.
+    child.stdin?.write(`${JSON.stringify({ id, op, secret })}\n`);
     let startup: NodeJS.Timeout | undefined;
     const ready = await Promise.race([helper.ready, new Promise<'timeout'>((resolve) => (startup = setTimeout(() => resolve('timeout'), STARTUP_LIMIT_MS)))]);
     clearTimeout(startup);
     if (ready !== true) {
+      this.pending.delete(id);
       this.restart();
       throw new KeyringError(ready === 'timeout' ? 'keyring-timeout' : 'keyring-absent');
     }
-    const child = helper.process;
-    const id = this.nextId++;
-    const answer = await new Promise<Answer>((resolve) => {
-      const timer = setTimeout(() => resolve({ id, ok: false, message: 'timeout' }), this.options.timeoutMs);
-      this.pending.set(id, { child, resolve, timer });
-      child.stdin?.write(`${JSON.stringify({ id, op, secret })}\n`);
-    });
-    const pending = this.pending.get(id);
-    if (pending) clearTimeout(pending.timer);
+    const timer = setTimeout(() => answerWith({ id, ok: false, message: 'timeout' }), this.options.timeoutMs);
+    const answer = await answered;
+    clearTimeout(timer);
     this.pending.delete(id);
     if (answer.ok) return answer.value;
     if (answer.message === 'timeout') {

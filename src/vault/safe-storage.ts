@@ -9,10 +9,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { VaultLockedError } from '../errors.js';
-import { decryptSecret, encryptSecret, keyIdOf } from './cipher.js';
+import { decryptSecret, encryptSecret, keyIdOf, loadCipher } from './cipher.js';
 import { FileKeyStore } from './file-key-store.js';
 import type { FsLayer } from './fs-layer.js';
-import { KEY_BYTES, type KeyStore, type KeyStoreKind, type SafeStorageReason } from './key-store.js';
+import { KEY_BYTES, type KeyRead, type KeyStore, type KeyStoreKind, type SafeStorageReason } from './key-store.js';
 import type { KeyEnvelope } from './state.js';
 
 export type { KeyStoreKind, SafeStorageReason } from './key-store.js';
@@ -160,8 +160,22 @@ export class SafeStorage {
     return run;
   }
 
+  /**
+   * At start, when set-up has just read a first key back from its store: that answer is the first
+   * check, rather than asking the store again a moment later.
+   */
+  adopt(read: KeyRead, keyCheck: KeyEnvelope | null): SafeStorageState {
+    return this.settle(read, keyCheck);
+  }
+
   private async probe(keyCheck: KeyEnvelope | null): Promise<SafeStorageState> {
-    const read = await this.store.read();
+    const reading = this.store.read();
+    // A keyring answers from another process: the cipher the check needs loads meanwhile.
+    if (keyCheck !== null) loadCipher();
+    return this.settle(await reading, keyCheck);
+  }
+
+  private settle(read: KeyRead, keyCheck: KeyEnvelope | null): SafeStorageState {
     let state: SafeStorageState;
     if (!read.ok) {
       state = { status: 'unavailable', reason: read.reason };

@@ -3,7 +3,7 @@
  * test/support/keyring/secret-service.ts): first start, restart, a keyring locked, killed and
  * frozen mid-run, no D-Bus at all, and the canary scan of the data folder.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -269,6 +269,35 @@ test('a vault that keeps its key in the file stays there under auto and keyring,
     expect(await storedKey(dataDir)).toBeNull();
   } finally {
     await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a client started ahead (start) asks at once: its first get takes a key found then; "no key" is asked again; a delete drops that answer', async () => {
+  const found = await makeTempDir();
+  const later = await makeTempDir();
+  const writer = keyringEntry(found);
+  const laterWriter = keyringEntry(later);
+  const clients = [keyringEntry(found), keyringEntry(found), keyringEntry(later)];
+  const [reader, deleter, waiter] = clients as [KeyringClient, KeyringClient, KeyringClient];
+  try {
+    const key = randomBytes(32);
+    await writer.set(key);
+    reader.start();
+    expect(await reader.get()).toEqual(key);
+
+    deleter.start();
+    expect(await deleter.delete()).toBe(true);
+    expect(await deleter.get()).toBeNull();
+
+    waiter.start();
+    const laterKey = randomBytes(32);
+    await laterWriter.set(laterKey);
+    expect(await waiter.get()).toEqual(laterKey);
+  } finally {
+    await laterWriter.delete().catch(() => undefined);
+    for (const client of [writer, laterWriter, ...clients]) client.close();
+    await rm(found, { recursive: true, force: true });
+    await rm(later, { recursive: true, force: true });
   }
 });
 

@@ -14,7 +14,7 @@ import { startEmulator } from '../support/emulators/providers/index.js';
 import { startSecretService, type SecretService } from '../support/keyring/secret-service.js';
 import { BUILT_MAIN } from '../support/build.js';
 import { makeTempDir, startTestServer, type TestServer } from '../support/server.js';
-import { KeyringClient, KEYRING_SERVICE } from '../../src/vault/keyring-client.js';
+import { DEFAULT_KEYRING_TIMEOUT_MS, KeyringClient, KEYRING_SERVICE } from '../../src/vault/keyring-client.js';
 import { MOVE_STEPS, type MoveStep } from '../../src/vault/key-move.js';
 
 jest.setTimeout(600_000);
@@ -174,8 +174,11 @@ test('migrate-key refuses to move a key that is already where it was asked to go
   }
 });
 
-/** Starts the built service with `args` and the given environment; returns what it printed once it listens. */
-async function startupBanner(args: string[], env: Record<string, string>): Promise<string> {
+/**
+ * Starts the built service with `args` and the given environment; returns what it printed once it
+ * listens, after `whileUp` (given that output) is done with the running service.
+ */
+async function startupBanner(args: string[], env: Record<string, string>, whileUp: (out: string) => Promise<void> = async () => undefined): Promise<string> {
   const child = spawn(process.execPath, [BUILT_MAIN, '--port', '0', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
@@ -190,8 +193,12 @@ async function startupBanner(args: string[], env: Record<string, string>): Promi
       resolve();
     }, 20);
   });
-  child.kill('SIGTERM');
-  await exited;
+  try {
+    await whileUp(out);
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
   return out;
 }
 
@@ -207,5 +214,42 @@ test('no D-Bus at all: the printed start-up says the file was picked under auto,
     expect(insisted).toContain('--key-store keyring, but the keyring did not answer (keyring-absent): changes are refused until it does');
   } finally {
     await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('the built service over a keyring, its helper started before the rest loads: a first start puts the key there and a restart reads it back; with the bus frozen, auto keeps the key in the file once the limit has passed, and says why', async () => {
+  const dataDir = await makeTempDir();
+  const entry = keyringEntry(dataDir);
+  const health: unknown[] = [];
+  const readHealth = async (out: string): Promise<void> => {
+    const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+    health.push(await (await fetch(`${url}/api/health`)).json());
+  };
+  try {
+    for (let start = 0; start < 2; start += 1) {
+      expect(await startupBanner(['--data-dir', dataDir], secrets.env, readHealth)).toMatch(/vault key: +OS keyring/);
+    }
+    const inKeyring = expect.objectContaining({ keyStore: 'keyring', safeStorageStatus: 'available' });
+    expect(health).toEqual([inKeyring, inKeyring]);
+    expect(existsSync(path.join(dataDir, 'vault.key'))).toBe(false);
+    expect(await entry.get()).toHaveLength(32);
+  } finally {
+    await entry.delete().catch(() => undefined);
+    entry.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+
+  const frozenDir = await makeTempDir();
+  secrets.freezeBus();
+  try {
+    const started = Date.now();
+    const frozen = await startupBanner(['--data-dir', frozenDir], secrets.env);
+    // Not before the service's keyring limit.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(DEFAULT_KEYRING_TIMEOUT_MS);
+    expect(frozen).toContain('No keyring answered (keyring-timeout), so the vault key is kept in');
+    expect(frozen).toMatch(/vault key: +\S+vault\.key/);
+  } finally {
+    secrets.thawBus();
+    await rm(frozenDir, { recursive: true, force: true });
   }
 });
