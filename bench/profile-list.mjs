@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { printSelfTimes, selfTimes } from './lib/cpu-profile.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = await mkdtemp(path.join(os.tmpdir(), 'llm-profiles-profile-'));
@@ -34,30 +35,6 @@ await new Promise((resolve) => child.once('exit', resolve));
 
 const file = (await readdir(work)).find((name) => name.endsWith('.cpuprofile'));
 const profile = JSON.parse(await readFile(path.join(work, file), 'utf8'));
-const selfUs = new Map(profile.nodes.map((n) => [n.id, 0]));
-for (let i = 0; i < profile.samples.length; i += 1) selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
-const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
-const byFunction = new Map();
-const byPackage = new Map();
-for (const node of profile.nodes) {
-  const us = selfUs.get(node.id) ?? 0;
-  const { functionName, url: where, lineNumber } = node.callFrame;
-  const pkg = where.includes('node_modules/')
-    ? where.split('node_modules/').pop().split('/')[0]
-    : where.startsWith('node:')
-      ? 'node internals'
-      : where.includes('/dist/src/')
-        ? 'service (dist/src)'
-        : where
-          ? 'other'
-          : functionName || '(vm)';
-  const key = `${functionName || '(anonymous)'} ${where.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}`;
-  byFunction.set(key, (byFunction.get(key) ?? 0) + us);
-  byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
-}
-const pct = (us) => `${((100 * us) / total).toFixed(1)} %`;
+const times = selfTimes(profile);
 console.log(`${Math.round(run['2xx'] / run.duration)} req/s over ${run.duration} s (non-2xx ${run.non2xx}); profile ${path.join(work, file)}`);
-console.log('\nself time by package:');
-for (const [name, us] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${pct(us).padStart(7)}  ${name}`);
-console.log('\nself time by function (top 25):');
-for (const [name, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${pct(us).padStart(7)}  ${name}`);
+printSelfTimes(times);

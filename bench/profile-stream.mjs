@@ -13,8 +13,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../test/support/emulators/providers/index.js';
+import { printSelfTimes, selfTimes } from './lib/cpu-profile.mjs';
 import { BenchClient } from './lib/http.js';
 import { cpuMs } from './lib/processes.js';
+import { SCRIPT, STREAMED_CHAT } from './lib/streamed-test.js';
 import { percentile } from './lib/stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,7 +28,7 @@ const child = fork(path.join(ROOT, 'bench', 'service-child.mjs'), [], { execArgv
 const started = new Promise((resolve) => child.once('message', resolve));
 child.send({ dataDir: path.join(work, 'data'), token, discovery: { ports: [], networkAddresses: [] } });
 const { url, pid } = await started;
-const emulator = await startEmulator('llama.cpp', { stream: { waitMs: 20, tokens: 20, intervalMs: 2 } });
+const emulator = await startEmulator('llama.cpp', { stream: SCRIPT });
 // The harness records each request as it has read it; its arrival time is stamped here.
 const arrivals = [];
 emulator.requests.push = function push(...requests) {
@@ -38,13 +40,6 @@ const direct = new BenchClient(emulator.url, { 'User-Agent': 'llm-profiles-bench
 const { json } = await api.expect(201, 'POST', '/api/llm/profiles', {
   profile: { name: 'Profile stream', providerType: 'llama.cpp', endpointUrl: emulator.url, modelId: 'qwen2.5-7b-instruct' },
 });
-const chat = {
-  model: 'qwen2.5-7b-instruct',
-  messages: [{ role: 'user', content: 'Reply with one word: ready?' }],
-  max_tokens: 16,
-  stream: true,
-  stream_options: { include_usage: true },
-};
 
 /** Client start → the emulator read the first request → it read the chat request → its last byte sent → the client has the reply. */
 async function timed(send) {
@@ -56,7 +51,7 @@ async function timed(send) {
   return { total: ms, first: first - start, before: log.receivedAt - first, stream: log.endedAt - log.receivedAt, after: start + ms - log.endedAt };
 }
 const viaService = () => timed(async () => (await api.expect(200, 'POST', `/api/llm/profiles/${json.profile.id}/test`, { stream: true })).ms);
-const straight = () => timed(async () => (await direct.request('POST', '/v1/chat/completions', chat, { Accept: 'text/event-stream' })).ms);
+const straight = () => timed(async () => (await direct.request('POST', '/v1/chat/completions', STREAMED_CHAT, { Accept: 'text/event-stream' })).ms);
 for (let i = 0; i < 20; i += 1) {
   await viaService();
   await straight();
@@ -97,35 +92,7 @@ const file = (await readdir(work)).find((name) => name.endsWith('.cpuprofile'));
 const profile = JSON.parse(await readFile(path.join(work, file), 'utf8'));
 // Only the samples of the measured loop (the profile ends when the service stops, just after it): no start-up, no warm-up, no first compiles.
 const from = profile.endTime - measuredMs * 1000;
-const selfUs = new Map(profile.nodes.map((n) => [n.id, 0]));
-let at = profile.startTime;
-for (let i = 0; i < profile.samples.length; i += 1) {
-  at += profile.timeDeltas[i] ?? 0;
-  if (at >= from) selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
-}
-const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
-const byFunction = new Map();
-const byPackage = new Map();
-for (const node of profile.nodes) {
-  const us = selfUs.get(node.id) ?? 0;
-  const { functionName, url: where, lineNumber } = node.callFrame;
-  const pkg = where.includes('node_modules/')
-    ? where.split('node_modules/').pop().split('/')[0]
-    : where.startsWith('node:')
-      ? 'node internals'
-      : where.includes('/dist/src/')
-        ? 'service (dist/src)'
-        : where
-          ? 'other'
-          : functionName || '(vm)';
-  const key = `${functionName || '(anonymous)'} ${where.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}`;
-  byFunction.set(key, (byFunction.get(key) ?? 0) + us);
-  byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
-}
-const pct = (us) => `${((100 * us) / total).toFixed(1)} %`;
-const busy = total - (byPackage.get('(idle)') ?? 0);
+const times = selfTimes(profile, from);
+const busy = times.totalUs - (times.byPackage.get('(idle)') ?? 0);
 console.log(`\nprofile ${path.join(work, file)}; the service busy ${(busy / 1000 / RUNS).toFixed(2)} ms per streamed test (samples of the measured loop that are not idle)`);
-console.log('\nself time by package:');
-for (const [name, us] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${pct(us).padStart(7)}  ${name}`);
-console.log('\nself time by function (top 25):');
-for (const [name, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${pct(us).padStart(7)}  ${name}`);
+printSelfTimes(times);

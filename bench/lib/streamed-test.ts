@@ -10,7 +10,15 @@ import { percentile, round } from './stats.js';
 
 const PAIRS = 100;
 /** A short real-looking stream: a 20 ms wait, then 20 tokens 2 ms apart. */
-const SCRIPT = { waitMs: 20, tokens: 20, intervalMs: 2 };
+export const SCRIPT = { waitMs: 20, tokens: 20, intervalMs: 2 };
+/** The chat request the service's llama.cpp adapter sends for a streamed test, sent directly. */
+export const STREAMED_CHAT = {
+  model: 'qwen2.5-7b-instruct',
+  messages: [{ role: 'user', content: 'Reply with one word: ready?' }],
+  max_tokens: 16,
+  stream: true,
+  stream_options: { include_usage: true },
+};
 
 export async function streamedPromptTest(api: BenchClient, list: string): Promise<Figure[]> {
   const emulator = await startEmulator('llama.cpp', { stream: SCRIPT });
@@ -20,13 +28,6 @@ export async function streamedPromptTest(api: BenchClient, list: string): Promis
       profile: { name: 'Bench streaming emulator', providerType: 'llama.cpp', endpointUrl: emulator.url, modelId: 'qwen2.5-7b-instruct' },
     });
     const testPath = `${list}/${json.profile.id}/test`;
-    const chat = {
-      model: 'qwen2.5-7b-instruct',
-      messages: [{ role: 'user', content: 'Reply with one word: ready?' }],
-      max_tokens: 16,
-      stream: true,
-      stream_options: { include_usage: true },
-    };
     const ttftGap: number[] = [];
     const viaService = async (): Promise<number> => {
       const reply = await api.expect<{ success: boolean; errorCode: string | null; timeToFirstTokenMs?: number }>(200, 'POST', testPath, { stream: true });
@@ -36,7 +37,7 @@ export async function streamedPromptTest(api: BenchClient, list: string): Promis
       return reply.ms;
     };
     const straight = async (): Promise<number> => {
-      const reply = await direct.request('POST', '/v1/chat/completions', chat, { Accept: 'text/event-stream' });
+      const reply = await direct.request('POST', '/v1/chat/completions', STREAMED_CHAT, { Accept: 'text/event-stream' });
       if (reply.status !== 200 || !reply.body.includes('[DONE]')) throw new Error(`the emulator answered ${reply.status}: ${reply.body.slice(0, 200)}`);
       return reply.ms;
     };

@@ -15,6 +15,17 @@ const { ContentType } = require('express-openapi-validator/dist/middlewares/util
   ContentType: { from(req: { headers: Record<string, string | undefined> }): { mediaType: string | null; normalize(exclude?: string[]): string | undefined } };
 };
 
+/** GET /items, answering `{ items: Item[] }` and any further `properties` (nothing else). */
+function listItems(properties: Record<string, object> = {}): object {
+  const schema = {
+    type: 'object',
+    required: ['items'],
+    additionalProperties: false,
+    properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Item' } }, ...properties },
+  };
+  return { get: { operationId: 'listItems', responses: { '200': { description: 'ok', content: { 'application/json': { schema } } } } } };
+}
+
 const spec = {
   openapi: '3.1.0',
   info: { title: 'patch test', version: '1' },
@@ -26,26 +37,7 @@ const spec = {
         responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Item' } } } } },
       },
     },
-    '/items': {
-      get: {
-        operationId: 'listItems',
-        responses: {
-          '200': {
-            description: 'ok',
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  required: ['items'],
-                  additionalProperties: false,
-                  properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Item' } } },
-                },
-              },
-            },
-          },
-        },
-      },
-    },
+    '/items': listItems(),
   },
   components: {
     schemas: {
@@ -135,28 +127,7 @@ describe('remembered acceptances (deeply frozen response values)', () => {
   const counted = {
     openapi: '3.1.0',
     info: { title: 'remembered acceptances', version: '1' },
-    paths: {
-      '/items': {
-        get: {
-          operationId: 'listItems',
-          responses: {
-            '200': {
-              description: 'ok',
-              content: {
-                'application/json': {
-                  schema: {
-                    type: 'object',
-                    required: ['items'],
-                    additionalProperties: false,
-                    properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Item' } }, at: { type: 'string' } },
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
-    },
+    paths: { '/items': listItems({ at: { type: 'string' } }) },
     components: {
       schemas: {
         Item: {
