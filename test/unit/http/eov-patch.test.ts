@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import express, { type Request } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
-import { serveValidated, type ValidatedApp } from '../../support/validated-app.js';
+import { patchedValidator, serveValidated, type ValidatedApp } from '../../support/validated-app.js';
 
 const require = createRequire(import.meta.url);
 const { ContentType } = require('express-openapi-validator/dist/middlewares/util.js') as {
@@ -215,14 +215,7 @@ describe('remembered acceptances (deeply frozen response values)', () => {
 
 describe('plumbing', () => {
   test('once the spec is loaded, each validator middleware calls next() synchronously', async () => {
-    const middlewares = OpenApiValidator.middleware({
-      apiSpec: structuredClone(spec) as never,
-      validateRequests: true,
-      validateResponses: true,
-      validateApiSpec: false,
-      validateSecurity: false,
-      fileUploader: false,
-    }) as unknown as ((req: unknown, res: unknown, next: (err?: unknown) => void) => unknown)[];
+    const middlewares = patchedValidator(spec) as unknown as ((req: unknown, res: unknown, next: (err?: unknown) => void) => unknown)[];
     const app = express();
     const request = () => ({ app, method: 'GET', url: '/items/a', originalUrl: '/items/a', path: '/items/a', baseUrl: '', headers: {}, params: {}, query: {} });
     const response = () => ({ json: () => undefined, statusCode: 200, getHeaders: () => ({}) });
